@@ -1,0 +1,45 @@
+# Kei EV Atlas. The two commands a newcomer needs: `make site` and `make test`.
+# Each target creates .venv from the pinned requirements.txt when it is missing or stale.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RUN := PYTHONPATH=scripts $(PY)
+
+.PHONY: site test validate serve clean lock
+
+$(STAMP): requirements.txt pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+## Validate, render charts, generate pages and downloads, build the site into build/site.
+site: $(STAMP)
+	$(RUN) -m atlas site
+
+## The whole test suite.
+test: $(STAMP)
+	$(RUN) -m pytest -n 2 $(PYTEST_ARGS)
+
+## Validation alone: frictionless on datapackage.json, then the project's own rules.
+validate: $(STAMP)
+	$(RUN) -m atlas validate
+
+## Build, then preview build/site on http://127.0.0.1:8000
+serve: site
+	$(PY) -m http.server --bind 127.0.0.1 --directory build/site 8000
+
+clean:
+	rm -rf build
+
+## Re-pin the whole tree after changing a direct pin in pyproject.toml.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['test']))" > .lockenv/direct.txt
+	.lockenv/bin/pip install --quiet -r .lockenv/direct.txt
+	{ echo "# The whole dependency tree, pinned (pip freeze of the direct pins in pyproject.toml)."; \
+	  echo "# Regenerate: make lock"; .lockenv/bin/pip freeze; } > requirements.txt
+	rm -rf .lockenv

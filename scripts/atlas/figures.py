@@ -1,0 +1,117 @@
+"""Turn a ChartResult into files (Vega-Lite spec, light and dark SVG) and the <figure> that shows them.
+
+Every string from the CSVs goes through html.escape before it reaches the page.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+import vl_convert as vlc
+
+from .charts import ChartResult
+from .package import DataPackage
+
+# Transparent backgrounds so the static images sit on either Material palette.
+LIGHT = {"background": None, "view": {"stroke": None}, "font": "sans-serif"}
+DARK = {**LIGHT, "axis": {"domainColor": "#c9cdd6", "gridColor": "#3b3f4a", "tickColor": "#c9cdd6",
+                          "labelColor": "#e2e4e9", "titleColor": "#e2e4e9"},
+        "legend": {"labelColor": "#e2e4e9", "titleColor": "#e2e4e9"}, "title": {"color": "#e2e4e9"}}
+STATIC_WIDTH = 720  # px: the static image scales down with the column, never wider than it
+
+
+def chart_spec(result: ChartResult) -> dict:
+    return result.chart.to_dict()
+
+
+def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
+    """Write <slug>.vl.json, <slug>.light.svg and <slug>.dark.svg; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spec = chart_spec(result)
+    spec.setdefault("usermeta", {})["atlas"] = {"title": result.title, "resource": result.resource, "sources": result.source_ids}
+    static = json.loads(json.dumps(spec))
+    static["width"] = STATIC_WIDTH
+    paths = {
+        "spec": out_dir / f"{result.slug}.vl.json",
+        "light": out_dir / f"{result.slug}.light.svg",
+        "dark": out_dir / f"{result.slug}.dark.svg",
+    }
+    paths["spec"].write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    for variant, config in (("light", LIGHT), ("dark", DARK)):
+        svg = vlc.vegalite_to_svg(static, config=config)
+        paths[variant].write_text(_accessible_svg(svg, result.title), encoding="utf-8")
+    return paths
+
+
+def _accessible_svg(svg: str, title: str) -> str:
+    # The <img> carries the alt text; the SVG's own role/label would be read twice by some readers.
+    return re.sub(r'\s(aria-roledescription|aria-label|role)="[^"]*"', "", svg, count=0)
+
+
+def svg_size(path: Path) -> tuple[int, int]:
+    head = path.read_text(encoding="utf-8")[:500]
+    w = re.search(r'width="([\d.]+)"', head)
+    h = re.search(r'height="([\d.]+)"', head)
+    return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (STATIC_WIDTH, 300)
+
+
+def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, size: tuple[int, int]) -> str:
+    """The <figure> for a page whose path back to the site root is `prefix` (e.g. '../')."""
+    slug = escape(result.slug)
+    w, h = size
+    alt_text = escape(result.alt)
+    src = sources.set_index("source_id")
+    cites = []
+    for sid in result.source_ids:
+        if sid in src.index:
+            row = src.loc[sid]
+            date = row["published"].strftime("%Y-%m-%d") if pd.notna(row["published"]) else "n.d."
+            cites.append(f'<a href="{prefix}sources/#{escape(sid)}">{escape(str(row["publisher"]))} ({date})</a>')
+    csv_href = f"{prefix}data/latest/{escape(result.resource)}.csv"
+    return f"""<figure class="atlas-chart" id="chart-{slug}" data-spec="{prefix}charts/{slug}.vl.json">
+<div class="atlas-chart__static">
+<img class="atlas-chart__img atlas-chart__img--light" src="{prefix}charts/{slug}.light.svg" alt="{alt_text}" width="{w}" height="{h}" decoding="async">
+<img class="atlas-chart__img atlas-chart__img--dark" src="{prefix}charts/{slug}.dark.svg" alt="{alt_text}" width="{w}" height="{h}" loading="lazy" decoding="async">
+</div>
+<div class="atlas-chart__live" hidden></div>
+<figcaption><strong>{escape(result.title)}.</strong> Sources: {"; ".join(cites) or "none"}.
+<a href="{csv_href}" download>Data ({escape(result.resource)}.csv)</a>
+<button type="button" class="md-button atlas-chart__explore" hidden>Explore interactively</button></figcaption>
+<details class="atlas-chart__table"><summary>Data table ({len(result.table)} rows)</summary>
+{table_html(pkg, result.resource, result.table[result.columns], prefix)}
+</details>
+</figure>"""
+
+
+def cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)}"
+    return str(value)
+
+
+def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str) -> str:
+    fields = {f.name: f for f in pkg.fields(resource)}
+    head = "".join(
+        f'<th scope="col" title="{escape(fields[c].description)}">{escape(fields[c].label)}</th>' if c in fields else f"<th scope=\"col\">{escape(c)}</th>"
+        for c in df.columns
+    )
+    body = []
+    for rec in df.itertuples(index=False):
+        cells = []
+        for col, value in zip(df.columns, rec):
+            text = escape(cell_text(value))
+            if col.endswith("source_id") and text:
+                text = f'<a href="{prefix}sources/#{text}">{text}</a>'
+            numeric = col in fields and fields[col].type in ("integer", "number", "year")
+            cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<div class="atlas-table-wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table></div>"

@@ -1,0 +1,78 @@
+"""Run frictionless on the whole package (never a bare CSV: that would skip the keys) and turn its errors into Problems."""
+from __future__ import annotations
+
+import re
+
+from frictionless import validate
+
+from .package import DataPackage
+from .problems import Problem
+
+_EXPECTED = {
+    "type-error": "a value of type {type}",
+    "missing-cell": "a value for every column",
+    "extra-cell": "no more cells than the header has columns",
+    "blank-row": "no blank rows",
+    "duplicate-label": "unique column names",
+    "blank-label": "a name for every column",
+    "incorrect-label": "the column named in datapackage.json",
+    "missing-label": "every column that datapackage.json names",
+    "extra-label": "only the columns that datapackage.json names",
+    "primary-key": "a unique primary key ({key})",
+    "foreign-key": "a value that exists in {ref}",
+}
+
+
+def check_frictionless(pkg: DataPackage) -> list[Problem]:
+    report = validate(str(pkg.descriptor))
+    problems = [Problem(pkg.descriptor.name, None, None, e.type, e.note or "", "a valid Data Package descriptor") for e in report.errors]
+    for task in report.tasks:
+        file = task.place
+        name = task.name
+        fields = {f.name: f for f in pkg.fields(name)} if name in pkg.resources else {}
+        for e in task.errors:
+            problems.append(_problem(pkg, file, name, fields, e))
+    return problems
+
+
+def _problem(pkg, file, name, fields, e) -> Problem:
+    row = getattr(e, "row_number", None)
+    column = getattr(e, "field_name", None) or getattr(e, "label", None)
+    value = getattr(e, "cell", None)
+    rule = e.type
+    expected = _EXPECTED.get(e.type, e.note or e.title)
+    if e.type == "constraint-error":
+        m = re.match(r'constraint "(\w+)" is "(.*)"$', e.note or "")
+        if m:
+            rule, expected = m.group(1), _constraint_expected(m.group(1), m.group(2))
+    elif e.type == "type-error" and column in fields:
+        expected = expected.format(type=fields[column].type)
+    elif e.type == "primary-key":
+        key = pkg.primary_key(name)
+        value = ", ".join(f"{k}={c}" for k, c in zip([f.name for f in fields.values()], e.cells) if k in key)
+        expected = f"a unique primary key ({', '.join(key)}); {e.note}"
+    elif e.type == "foreign-key":
+        column = ",".join(e.field_names)
+        value = ",".join(e.field_cells)
+        expected = f"a value that exists in {e.reference_name or name}.{','.join(e.reference_field_names)}"
+    elif e.type == "missing-label":
+        value, row, expected = "no such column", 1, f"a column named {column!r}, as datapackage.json says"
+    elif e.type in ("extra-label", "incorrect-label", "blank-label", "duplicate-label"):
+        value = getattr(e, "label", "") or ""
+        row = 1
+    if value is None:
+        value = e.note or ""
+    if e.type in ("missing-cell", "extra-cell"):
+        value = value or ""
+    return Problem(file, row, column, rule, str(value), expected)
+
+
+def _constraint_expected(rule: str, spec: str) -> str:
+    return {
+        "required": "a value (the column is required)",
+        "unique": "a value no other row has",
+        "minimum": f"a value >= {spec}",
+        "maximum": f"a value <= {spec}",
+        "enum": f"one of {spec}",
+        "pattern": f"text matching {spec}",
+    }.get(rule, f"{rule} {spec}")

@@ -1,0 +1,130 @@
+"""Build the whole site: validate, charts, pages, downloads, then `mkdocs build --strict` into a
+staging folder that replaces build/site only when every step has passed."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .charts import CHARTS
+from .downloads import write_downloads
+from .figures import figure_html, render_chart_files, svg_size
+from .package import DataPackage
+from .pages import replace_chart_markers, write_generated_pages
+from .paths import BUILD, DATAPACKAGE, DOCS, MKDOCS_YML, ROOT
+from .tables import load_tables
+from .validate import validate_package
+from .vega_runtime import write_vega_runtime
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def source_date_epoch(root: Path = ROOT) -> str:
+    """Honour SOURCE_DATE_EPOCH; otherwise use the last commit's time, so that dates MkDocs writes
+    (the sitemap) depend on the commit, not on when the build ran."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True)
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
+    """Copy the hand-written docs and add everything generated; return the staged docs folder."""
+    pkg = DataPackage(descriptor)
+    tables = load_tables(pkg)
+    staged = stage / "docs"
+    shutil.copytree(docs, staged)
+    changelog = ROOT / "CHANGELOG.md"
+    if changelog.exists():
+        shutil.copyfile(changelog, staged / "changelog.md")
+
+    figures = {}
+    for make in CHARTS:
+        result = make(pkg, tables)
+        paths = render_chart_files(result, staged / "charts")
+        size = svg_size(paths["light"])
+        figures[result.slug] = (lambda r, s: lambda prefix: figure_html(r, pkg, tables["sources"], prefix, s))(result, size)
+
+    write_vega_runtime(staged / "assets" / "vega")
+    write_generated_pages(pkg, tables, staged)
+    write_downloads(pkg, staged / "data")
+
+    for page in sorted(staged.rglob("*.md")):
+        rel = page.relative_to(staged).as_posix()
+        text = page.read_text(encoding="utf-8")
+        new = replace_chart_markers(text, rel, figures, set(figures))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    return staged
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
+    # Imported here: MkDocs is only needed by this step, and its import is slow.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    try:
+        cfg = load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as e:
+        raise BuildFailed(f"mkdocs build --strict failed: {e}") from e
+    finally:
+        log.removeHandler(handler)
+
+
+def swap_into_place(new_site: Path, site: Path) -> None:
+    """Replace `site` with `new_site` by renames, so a reader of build/site sees the old site or the
+    new one, never a half-written mix."""
+    old = site.with_name(site.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        site.rename(old)
+    new_site.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: Path = MKDOCS_YML,
+               build_dir: Path = BUILD) -> Path:
+    problems = validate_package(descriptor)
+    if problems:
+        raise BuildFailed("validation failed:\n" + "\n".join(map(str, problems)))
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(descriptor.parent)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=build_dir) as tmp:
+        stage = Path(tmp)
+        staged_docs = stage_docs(descriptor, docs, stage)
+        run_mkdocs(config_file, staged_docs, stage / "site")
+        swap_into_place(stage / "site", build_dir / "site")
+    return build_dir / "site"
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        site = build_site()
+    except BuildFailed as e:
+        print(f"make site: {e}", file=sys.stderr)
+        print("build/site was left as it was.", file=sys.stderr)
+        return 1
+    print(f"ok: site built in {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
+    return 0

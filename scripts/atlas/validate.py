@@ -1,0 +1,41 @@
+"""Validation stage: text checks, frictionless on datapackage.json, then the project's own rules.
+
+All problems are collected and printed together, one line each; the exit status says whether any were found.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .frictionless_check import check_frictionless
+from .package import DataPackage
+from .paths import DATAPACKAGE
+from .problems import Problem, sort_key
+from .rules import check_rules
+from .textchecks import check_text
+
+
+def validate_package(descriptor: Path = DATAPACKAGE) -> list[Problem]:
+    try:
+        pkg = DataPackage(descriptor)
+    except (OSError, ValueError) as e:
+        return [Problem(str(descriptor), None, None, "descriptor", str(e), "a readable JSON Data Package descriptor")]
+    problems = check_text(pkg) + check_frictionless(pkg) + check_rules(pkg)
+    unique = sorted(set(problems), key=sort_key)
+    return unique
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    descriptor = Path(args[0]) if args else DATAPACKAGE
+    try:
+        problems = validate_package(descriptor)
+    except Exception as e:  # a crash in a check must still be one readable line, never a traceback
+        problems = [Problem(str(descriptor), None, None, "validator-error", f"{type(e).__name__}: {e}", "a package the checks can read")]
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {descriptor}", file=sys.stderr)
+        return 1
+    print(f"ok: {descriptor} is valid (frictionless and the project's rules)")
+    return 0

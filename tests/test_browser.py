@@ -1,0 +1,160 @@
+"""What a reader sees, in a real browser: Debian's Chromium driven by Playwright, with no network.
+
+Every page at 1280 px and 375 px: charts drawn, alt text present, no request to another host, no console
+error, no sideways scroll. Then the interactive view, loaded from the site's own vega runtime.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is missing: .ci/run installs Debian's chromium before the tests")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser
+# Without these flags Chromium phones home at start-up; this machine has no network to answer.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def pages_of(site) -> list[str]:
+    out = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        out.append("/" if rel == "." else f"/{rel}/")
+    return out
+
+
+class Visit:
+    """One page load with every request and console message recorded; other hosts are refused."""
+
+    def __init__(self, browser, server, width):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.foreign, self.errors = [], []
+        host = urlparse(server).netloc
+
+        def route(r):
+            if urlparse(r.request.url).netloc == host or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                self.foreign.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(browser, server, built_site, width):
+    failures = []
+    for path in pages_of(built_site):
+        v = Visit(browser, server, width)
+        try:
+            v.page.goto(server + path, wait_until="load")
+            state = v.page.evaluate("""() => {
+                const imgs = [...document.querySelectorAll('figure.atlas-chart img')];
+                const shown = imgs.filter(i => getComputedStyle(i).display !== 'none');
+                return {
+                  figures: document.querySelectorAll('figure.atlas-chart').length,
+                  shown: shown.length,
+                  drawn: shown.filter(i => i.complete && i.naturalWidth > 0).length,
+                  alts: imgs.filter(i => (i.getAttribute('alt') || '').length > 40).length,
+                  imgs: imgs.length,
+                  scroll: document.documentElement.scrollWidth - window.innerWidth,
+                };
+            }""")
+            if state["shown"] != state["figures"] or state["drawn"] != state["shown"]:
+                failures.append(f"{path} @{width}: {state['drawn']} of {state['figures']} charts drawn")
+            if state["alts"] != state["imgs"]:
+                failures.append(f"{path} @{width}: {state['imgs'] - state['alts']} chart images without alt text")
+            if state["scroll"] > 0:
+                failures.append(f"{path} @{width}: scrolls sideways by {state['scroll']} px")
+            if v.foreign:
+                failures.append(f"{path} @{width}: requests to other hosts: {v.foreign}")
+            if v.errors:
+                failures.append(f"{path} @{width}: console errors: {v.errors}")
+        finally:
+            v.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_interactive_view_loads_from_the_site_and_follows_dark_mode(browser, server):
+    v = Visit(browser, server, 1280)
+    try:
+        v.page.goto(server + "/", wait_until="load")
+        figure = v.page.locator("figure.atlas-chart").first
+        figure.locator(".atlas-chart__explore").click()
+        v.page.wait_for_selector("figure.atlas-chart[data-live='ready'] .atlas-chart__live svg", timeout=20000)
+        assert figure.locator(".atlas-chart__static").is_hidden()
+        marks = figure.locator(".atlas-chart__live svg .mark-rect path, .atlas-chart__live svg .mark-line path, "
+                               ".atlas-chart__live svg .mark-symbol path").count()
+        assert marks > 0
+        v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        v.page.wait_for_function("document.querySelector('figure.atlas-chart').getAttribute('data-live') === 'ready'")
+        assert not v.foreign, v.foreign
+        assert not v.errors, v.errors
+    finally:
+        v.close()
+
+
+def test_static_chart_costs_no_script_before_interaction(browser, server):
+    v = Visit(browser, server, 1280)
+    loaded = []
+    v.page.on("request", lambda r: loaded.append(r.url))
+    try:
+        v.page.goto(server + "/", wait_until="networkidle")
+        assert not [u for u in loaded if "vega-runtime" in u]
+    finally:
+        v.close()
+
+
+def test_dark_mode_shows_the_dark_image(browser, server):
+    v = Visit(browser, server, 1280)
+    try:
+        v.page.goto(server + "/", wait_until="load")
+        v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        dark = v.page.locator("figure.atlas-chart img.atlas-chart__img--dark").first
+        dark.wait_for(state="visible")
+        v.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=dark.element_handle())
+        assert v.page.locator("figure.atlas-chart img.atlas-chart__img--light").first.is_hidden()
+    finally:
+        v.close()

@@ -1,0 +1,140 @@
+"""Downloads: every file loaded back with the tool a data user would use and compared with datasets/."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import zipfile
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from frictionless import validate
+
+from atlas.package import DataPackage
+from atlas.paths import DATAPACKAGE, DOCS, MKDOCS_YML
+from atlas.site import build_site
+
+PKG = DataPackage(DATAPACKAGE)
+RESOURCES = list(PKG.resources)
+
+
+def as_strings(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype(object).where(df.notna(), None).astype(str)
+
+
+def expected(resource) -> pd.DataFrame:
+    return pd.read_csv(PKG.path(resource), dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def release(built_site):
+    return built_site / "data" / f"v{PKG.meta['version']}"
+
+
+def test_latest_and_versioned_folders_are_identical(built_site, release):
+    latest = built_site / "data" / "latest"
+    assert sorted(p.name for p in latest.iterdir()) == sorted(p.name for p in release.iterdir())
+    for p in release.iterdir():
+        assert (latest / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_csv_is_identical_to_datasets(release, resource):
+    assert (release / f"{resource}.csv").read_bytes() == PKG.path(resource).read_bytes()
+
+
+def _normalise(value, type_):
+    if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if type_ in ("integer", "year"):
+        return int(value)
+    if type_ == "number":
+        return float(value)
+    if type_ == "boolean":
+        return value in (True, "true", 1)
+    return str(value)[:10] if type_ == "date" else str(value)
+
+
+def csv_records(resource):
+    types = {f.name: f.type for f in PKG.fields(resource)}
+    return [{k: _normalise(v, types[k]) for k, v in row.items()} for row in expected(resource).to_dict("records")]
+
+
+def normalised(resource, rows):
+    types = {f.name: f.type for f in PKG.fields(resource)}
+    return [{k: _normalise(v if not hasattr(v, "isoformat") else v.isoformat(), types[k]) for k, v in row.items()} for row in rows]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_json_records_round_trip(release, resource):
+    rows = json.loads((release / f"{resource}.json").read_text(encoding="utf-8"))
+    assert normalised(resource, rows) == csv_records(resource)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_parquet_round_trips_and_carries_field_descriptions(release, resource):
+    table = pq.read_table(release / f"{resource}.parquet")
+    assert normalised(resource, table.to_pylist()) == csv_records(resource)
+    for f in PKG.fields(resource):
+        meta = table.schema.field(f.name).metadata
+        assert meta[b"description"].decode() == f.description
+        if f.unit:
+            assert meta[b"unit"].decode() == f.unit
+
+
+def test_sqlite_has_every_table_with_keys(release):
+    con = sqlite3.connect(release / "kei-ev-atlas.sqlite")
+    try:
+        for resource in RESOURCES:
+            cur = con.execute(f'SELECT * FROM "{resource}"')
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            assert normalised(resource, rows) == csv_records(resource), resource
+            pk = [r[1] for r in sorted(con.execute(f'PRAGMA table_info("{resource}")'), key=lambda r: r[5]) if r[5]]
+            assert pk == PKG.primary_key(resource), resource
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert {r[0] for r in con.execute('SELECT DISTINCT "table" FROM pragma_foreign_key_list("sales")')} == {"models", "sources"}
+        assert con.execute('SELECT unit FROM "_fields" WHERE resource = ? AND name = ?', ("sales", "units")).fetchone() == ("vehicles",)
+    finally:
+        con.close()
+
+
+def test_published_datapackage_validates_where_it_lies(release):
+    report = validate(str(release / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_zip_holds_the_whole_package_and_validates(release, tmp_path):
+    with zipfile.ZipFile(release / "kei-ev-atlas.zip") as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        zf.extractall(tmp_path)
+    root = tmp_path / "kei-ev-atlas"
+    for doc in ("datapackage.json", "README.md", "LICENSE", "CITATION.cff"):
+        assert (root / doc).exists(), doc
+    for resource in RESOURCES:
+        assert (root / PKG.relpath(resource)).read_bytes() == PKG.path(resource).read_bytes()
+    report = validate(str(root / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_sha256sums_match_every_file(release):
+    lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    files = {p.name for p in release.iterdir() if p.name != "SHA256SUMS"}
+    assert set(listed) == files
+    for name, digest in listed.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_two_builds_give_byte_identical_sites(built_site, tmp_path):
+    again = build_site(DATAPACKAGE, DOCS, MKDOCS_YML, tmp_path / "build")
+    first = {p.relative_to(built_site).as_posix(): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []

@@ -1,0 +1,117 @@
+"""Real builds of the real package: the site, its charts, and the fail-closed swap."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from atlas.charts import CHARTS
+from atlas.paths import DATAPACKAGE, DOCS, MKDOCS_YML
+from atlas.site import BuildFailed, build_site
+
+
+def test_site_has_home_and_every_generated_page(built_site):
+    pkg = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    assert (built_site / "index.html").exists()
+    for r in pkg["resources"]:
+        assert (built_site / "data" / r["name"] / "index.html").exists(), r["name"]
+        assert (built_site / "data" / "latest" / f"{r['name']}.csv").read_bytes() == (DATAPACKAGE.parent / r["path"]).read_bytes()
+    for page in ("sources", "conflicts", "methodology", "changelog"):
+        assert (built_site / page / "index.html").exists(), page
+
+
+def test_chart_spec_names_its_sources_and_csv(built_site):
+    sources = {line.split(",")[0] for line in (DATAPACKAGE.parent / "datasets" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    for make in CHARTS:
+        slug = make.__name__.replace("_", "-")
+        spec = json.loads((built_site / "charts" / f"{slug}.vl.json").read_text(encoding="utf-8"))
+        meta = spec["usermeta"]["atlas"]
+        assert meta["sources"], slug
+        assert set(meta["sources"]) <= sources
+        assert (built_site / "data" / "latest" / f"{meta['resource']}.csv").exists()
+        for variant in ("light", "dark"):
+            assert (built_site / "charts" / f"{slug}.{variant}.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
+
+
+class Figures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.figures, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "figure" and "atlas-chart" in (a.get("class") or ""):
+            self.current = {"id": a.get("id"), "imgs": [], "links": [], "caption": False}
+            self.figures.append(self.current)
+        elif self.current is not None and tag == "img":
+            self.current["imgs"].append(a)
+        elif self.current is not None and tag == "a":
+            self.current["links"].append(a.get("href"))
+        elif self.current is not None and tag == "figcaption":
+            self.current["caption"] = True
+
+    def handle_endtag(self, tag):
+        if tag == "figure":
+            self.current = None
+
+
+def test_every_figure_has_alt_text_caption_sources_and_a_working_csv_link(built_site):
+    pages = [p for p in built_site.rglob("index.html")]
+    seen = 0
+    for page in pages:
+        parser = Figures()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for fig in parser.figures:
+            seen += 1
+            assert fig["caption"], (page, fig["id"])
+            assert fig["imgs"] and all(len(img.get("alt", "")) > 40 for img in fig["imgs"]), (page, fig["id"])
+            for img in fig["imgs"]:
+                assert (page.parent / img["src"]).resolve().exists(), (page, img["src"])
+            csvs = [h for h in fig["links"] if h.endswith(".csv")]
+            assert csvs and all((page.parent / h).resolve().exists() for h in csvs), (page, fig["id"])
+            assert any("sources/#" in h for h in fig["links"]), (page, fig["id"])
+    assert seen >= len(CHARTS)
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    pattern = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+    for page in built_site.rglob("*.html"):
+        assert not pattern.search(page.read_text(encoding="utf-8")), page
+    for css in built_site.rglob("*.css"):
+        assert "fonts.googleapis" not in css.read_text(encoding="utf-8"), css
+
+
+def test_vega_runtime_is_served_by_the_site(built_site):
+    runtime = built_site / "assets" / "vega" / "vega-runtime.js"
+    assert runtime.stat().st_size > 100_000
+    assert "window.vegaEmbed" in runtime.read_text(encoding="utf-8")[-500:]
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path, pkg_copy):
+    build_dir = tmp_path / "build"
+    site = build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    pkg_copy.set_cell("sales", 0, "units", "-5")
+    with pytest.raises(BuildFailed, match=r"sales.csv:2:units: \[minimum\]"):
+        build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in build_dir.iterdir()] == ["site"]
+
+
+def test_a_broken_page_fails_the_build_and_keeps_the_old_site(tmp_path, pkg_copy):
+    import shutil
+
+    build_dir = tmp_path / "build"
+    site = build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
+    marker = site / "index.html"
+    old = marker.read_bytes()
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / "methodology.md").write_text("# M\n\n[broken](no-such-page.md)\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(pkg_copy.descriptor, docs, MKDOCS_YML, build_dir)
+    assert marker.read_bytes() == old
