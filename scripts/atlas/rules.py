@@ -155,36 +155,46 @@ def parts_within_whole(tables, files):
 
 
 def computed_shares(tables):
-    """(share row, computed share or None, numerator row, denominator row) for each reported share of a model."""
+    """(share row, computed share or None, numerator row, numerator file, denominator row) for each reported share.
+
+    The numerator is the subject's figure for the same place and period: a model's sales, a market's
+    total (when the subject names a market) or a maker's part of the market; the denominator is the
+    whole market. Only preferred rows that are `reported` feed the computation: a share checked against
+    someone's estimate would flag a disagreement between sources, which the Conflicts page shows, not
+    an error in the data.
+    """
     sales = {}
     for r in tables.get("sales", []):
-        if r.get("preferred") == "true" and r.get("cumulative") == "false" and r.get("measure") == "sales":
+        if r.get("preferred") == "true" and r.get("status") == "reported" and r.get("cumulative") == "false" and r.get("measure") == "sales":
             sales[(r["model_id"], r["geography"], r["period"])] = r
     totals = {}
     for r in tables.get("market_totals", []):
-        if r.get("preferred") == "true" and r.get("maker") == "all":
-            totals[(r["market"], r["geography"], r["period"])] = r
+        if r.get("preferred") == "true" and r.get("status") == "reported":
+            totals[(r["market"], r.get("maker"), r["geography"], r["period"])] = r
     result = []
     for r in tables.get("market_share", []):
-        num = sales.get((r["subject"], r["geography"], r["period"]))
-        den = totals.get((r["market"], r["geography"], r["period"]))
+        geo, period = r["geography"], r["period"]
+        num, num_file = sales.get((r["subject"], geo, period)), "sales"
+        if num is None:
+            num, num_file = totals.get((r["subject"], "all", geo, period)) or totals.get((r["market"], r["subject"], geo, period)), "market_totals"
+        den = totals.get((r["market"], "all", geo, period))
         value = None
         if num and den and _num(num["units"]) is not None and _num(den["units"]):
             value = 100.0 * _num(num["units"]) / _num(den["units"])
-        result.append((r, value, num, den))
+        result.append((r, value, num, num_file, den))
     return result
 
 
 def shares_match_computed(tables, files):
     out = []
-    for r, computed, num, den in computed_shares(tables):
+    for r, computed, num, num_file, den in computed_shares(tables):
         reported = _num(r.get("share_pct"))
         if computed is None or reported is None:
             continue
         tol = SHARE_TOLERANCE_PP.get(r.get("status"), 1.0)
         if abs(computed - reported) > tol:
             out.append(Problem(files["market_share"], r["_row"], "share_pct", "share-matches-computed", r["share_pct"],
-                               f"within {tol:g} points of {computed:.1f}, computed from sales row {num['_row']} "
+                               f"within {tol:g} points of {computed:.1f}, computed from {num_file} row {num['_row']} "
                                f"and market_totals row {den['_row']}"))
     return out
 
