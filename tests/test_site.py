@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from atlas.charts import CHARTS
 from atlas.paths import DATAPACKAGE, DOCS, MKDOCS_YML
 from atlas.site import BuildFailed, build_site
 
@@ -25,8 +24,9 @@ def test_site_has_home_and_every_generated_page(built_site):
 
 def test_chart_spec_names_its_sources_and_csv(built_site):
     sources = {line.split(",")[0] for line in (DATAPACKAGE.parent / "datasets" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]}
-    for make in CHARTS:
-        slug = make.__name__.replace("_", "-")
+    slugs = sorted(p.name[: -len(".vl.json")] for p in (built_site / "charts").glob("*.vl.json"))
+    assert len(slugs) >= 8
+    for slug in slugs:
         spec = json.loads((built_site / "charts" / f"{slug}.vl.json").read_text(encoding="utf-8"))
         meta = spec["usermeta"]["atlas"]
         assert meta["sources"], slug
@@ -73,7 +73,7 @@ def test_every_figure_has_alt_text_caption_sources_and_a_working_csv_link(built_
             csvs = [h for h in fig["links"] if h.endswith(".csv")]
             assert csvs and all((page.parent / h).resolve().exists() for h in csvs), (page, fig["id"])
             assert any("sources/#" in h for h in fig["links"]), (page, fig["id"])
-    assert seen >= len(CHARTS)
+    assert seen >= len(list((built_site / "charts").glob("*.vl.json")))
 
 
 def test_no_page_loads_anything_from_another_host(built_site):

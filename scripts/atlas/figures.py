@@ -20,7 +20,6 @@ LIGHT = {"background": None, "view": {"stroke": None}, "font": "sans-serif"}
 DARK = {**LIGHT, "axis": {"domainColor": "#c9cdd6", "gridColor": "#3b3f4a", "tickColor": "#c9cdd6",
                           "labelColor": "#e2e4e9", "titleColor": "#e2e4e9"},
         "legend": {"labelColor": "#e2e4e9", "titleColor": "#e2e4e9"}, "title": {"color": "#e2e4e9"}}
-STATIC_WIDTH = 720  # px: the static image scales down with the column, never wider than it
 
 
 def chart_spec(result: ChartResult) -> dict:
@@ -32,14 +31,14 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = chart_spec(result)
     spec.setdefault("usermeta", {})["atlas"] = {"title": result.title, "resource": result.resource, "sources": result.source_ids}
-    static = json.loads(json.dumps(spec))
-    static["width"] = STATIC_WIDTH
+    static = spec
     paths = {
         "spec": out_dir / f"{result.slug}.vl.json",
         "light": out_dir / f"{result.slug}.light.svg",
         "dark": out_dir / f"{result.slug}.dark.svg",
     }
-    paths["spec"].write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Compact: the spec travels to the reader only when they ask for the interactive view, but maps make it large.
+    paths["spec"].write_text(json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     for variant, config in (("light", LIGHT), ("dark", DARK)):
         svg = vlc.vegalite_to_svg(static, config=config)
         paths[variant].write_text(_accessible_svg(svg, result.title), encoding="utf-8")
@@ -48,14 +47,29 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
 
 def _accessible_svg(svg: str, title: str) -> str:
     # The <img> carries the alt text; the SVG's own role/label would be read twice by some readers.
-    return re.sub(r'\s(aria-roledescription|aria-label|role)="[^"]*"', "", svg, count=0)
+    svg = re.sub(r'\s(aria-roledescription|aria-label|role)="[^"]*"', "", svg)
+    return _renumber_ids(svg)
+
+
+def _renumber_ids(svg: str) -> str:
+    """Vega numbers clip paths and gradients with a counter that lives as long as the process, so the
+    same chart rendered twice in one build would differ; number them per file instead."""
+    seen: dict[str, str] = {}
+
+    def sub(m):
+        key = m.group(0)
+        if key not in seen:
+            seen[key] = f"{m.group(1)}{len(seen) + 1}"
+        return seen[key]
+
+    return re.sub(r"\b(clip|gradient|pattern)(\d+)\b", sub, svg)
 
 
 def svg_size(path: Path) -> tuple[int, int]:
     head = path.read_text(encoding="utf-8")[:500]
     w = re.search(r'width="([\d.]+)"', head)
     h = re.search(r'height="([\d.]+)"', head)
-    return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (STATIC_WIDTH, 300)
+    return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (640, 300)
 
 
 def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, size: tuple[int, int]) -> str:

@@ -15,7 +15,9 @@ from .figures import cell_text, table_html
 from .package import DataPackage
 from .rules import FACT_KEYS
 
-CHART_MARKER = re.compile(r"^\[\[chart:([a-z0-9-]+)\]\]$", re.MULTILINE)
+MARKER = re.compile(r"^\[\[(chart|block):([a-z0-9-]+)\]\]$", re.MULTILINE)
+VALUE_COLUMNS = {"sales": ["units"], "market_totals": ["units"], "market_share": ["share_pct"],
+                 "company_results": ["revenue_jpy_bn", "operating_profit_jpy_bn", "operating_margin_pct"]}
 PREVIEW_ROWS = 25  # page weight must not grow with the data: the full table is a download away
 
 
@@ -26,16 +28,17 @@ def root_prefix(page: str) -> str:
     return "../" * depth
 
 
-def replace_chart_markers(text: str, page: str, figures: dict, known: set[str]) -> str:
+def replace_markers(text: str, page: str, makers: dict[str, dict]) -> str:
+    """Replace `[[chart:slug]]` and `[[block:name]]` lines with the HTML their makers return for this page."""
     prefix = root_prefix(page)
 
     def sub(m):
-        slug = m.group(1)
-        if slug not in known:
-            raise KeyError(f"{page}: [[chart:{slug}]] names no chart (known: {', '.join(sorted(known))})")
-        return figures[slug](prefix)
+        kind, name = m.group(1), m.group(2)
+        if name not in makers[kind]:
+            raise KeyError(f"{page}: [[{kind}:{name}]] names nothing (known: {', '.join(sorted(makers[kind]))})")
+        return makers[kind][name](prefix)
 
-    return CHART_MARKER.sub(sub, text)
+    return MARKER.sub(sub, text)
 
 
 def dictionary_html(pkg: DataPackage, resource: str) -> str:
@@ -156,7 +159,7 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     count = 0
     for name, key in FACT_KEYS.items():
         df = tables[name]
-        value = "share_pct" if name == "market_share" else "units"
+        values = VALUE_COLUMNS[name]
         groups = [g for _, g in df.groupby(key, dropna=False, sort=True) if len(g) > 1]
         if not groups:
             continue
@@ -165,10 +168,10 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
             count += 1
             first = g.iloc[0]
             label = " · ".join(escape(cell_text(first[k])) for k in key)
-            values = sorted(set(g[value].dropna()))
-            verdict = "agree" if len(values) == 1 else "disagree"
+            distinct = g[values].astype(str).drop_duplicates()
+            verdict = "agree" if len(distinct) == 1 else "disagree"
             parts += [f'<h3 id="conflict-{count}">{label}</h3>', "", f"{len(g)} rows from {g['source_id'].nunique()} sources {verdict}.", "",
-                      table_html(pkg, name, g[[value, "status", "preferred", "source_id", "notes"]], "../"), ""]
+                      table_html(pkg, name, g[values + ["status", "preferred", "source_id", "notes"]], "../"), ""]
     if count == 0:
         parts += ["No fact has more than one source yet."]
     return "\n".join(parts) + "\n"

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from urllib.parse import urlparse
 
+from .derived import computed_shares
 from .package import DataPackage
 from .periods import PeriodError, kind_of, period_bounds
 from .problems import Problem
@@ -41,6 +42,7 @@ FACT_KEYS = {
     "sales": ["model_id", "geography", "period", "measure", "cumulative"],
     "market_totals": ["market", "maker", "geography", "period"],
     "market_share": ["subject", "market", "geography", "period"],
+    "company_results": ["maker", "fiscal_year"],
 }
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
 
@@ -152,37 +154,6 @@ def parts_within_whole(tables, files):
                                            f"{part_kind} rows of {wrow['period']} add up to {total:g}",
                                            f"at most {wunits:g}, the {wrow['period']} figure"))
     return out
-
-
-def computed_shares(tables):
-    """(share row, computed share or None, numerator row, numerator file, denominator row) for each reported share.
-
-    The numerator is the subject's figure for the same place and period: a model's sales, a market's
-    total (when the subject names a market) or a maker's part of the market; the denominator is the
-    whole market. Only preferred rows that are `reported` feed the computation: a share checked against
-    someone's estimate would flag a disagreement between sources, which the Conflicts page shows, not
-    an error in the data.
-    """
-    sales = {}
-    for r in tables.get("sales", []):
-        if r.get("preferred") == "true" and r.get("status") == "reported" and r.get("cumulative") == "false" and r.get("measure") == "sales":
-            sales[(r["model_id"], r["geography"], r["period"])] = r
-    totals = {}
-    for r in tables.get("market_totals", []):
-        if r.get("preferred") == "true" and r.get("status") == "reported":
-            totals[(r["market"], r.get("maker"), r["geography"], r["period"])] = r
-    result = []
-    for r in tables.get("market_share", []):
-        geo, period = r["geography"], r["period"]
-        num, num_file = sales.get((r["subject"], geo, period)), "sales"
-        if num is None:
-            num, num_file = totals.get((r["subject"], "all", geo, period)) or totals.get((r["market"], r["subject"], geo, period)), "market_totals"
-        den = totals.get((r["market"], "all", geo, period))
-        value = None
-        if num and den and _num(num["units"]) is not None and _num(den["units"]):
-            value = 100.0 * _num(num["units"]) / _num(den["units"])
-        result.append((r, value, num, num_file, den))
-    return result
 
 
 def shares_match_computed(tables, files):

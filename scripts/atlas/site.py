@@ -10,11 +10,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .charts import CHARTS
+from .charts import all_charts
 from .downloads import write_downloads
 from .figures import figure_html, render_chart_files, svg_size
 from .package import DataPackage
-from .pages import replace_chart_markers, write_generated_pages
+from .blocks import BLOCKS
+from .pages import replace_markers, write_generated_pages
 from .paths import BUILD, DATAPACKAGE, DOCS, MKDOCS_YML, ROOT
 from .tables import load_tables
 from .validate import validate_package
@@ -47,13 +48,15 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     if changelog.exists():
         shutil.copyfile(changelog, staged / "changelog.md")
 
+    raw = {name: pkg.rows(name) for name in pkg.resources}
     figures = {}
-    for make in CHARTS:
-        result = make(pkg, tables)
+    for result in all_charts(pkg, tables, raw):
         paths = render_chart_files(result, staged / "charts")
         size = svg_size(paths["light"])
         figures[result.slug] = (lambda r, s: lambda prefix: figure_html(r, pkg, tables["sources"], prefix, s))(result, size)
 
+    blocks = {name: (lambda f: lambda prefix: f(pkg, tables, prefix))(f) for name, f in BLOCKS.items()}
+    makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
     write_generated_pages(pkg, tables, staged)
     write_downloads(pkg, staged / "data")
@@ -61,7 +64,7 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     for page in sorted(staged.rglob("*.md")):
         rel = page.relative_to(staged).as_posix()
         text = page.read_text(encoding="utf-8")
-        new = replace_chart_markers(text, rel, figures, set(figures))
+        new = replace_markers(text, rel, makers)
         if new != text:
             page.write_text(new, encoding="utf-8")
     return staged
