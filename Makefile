@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := PYTHONPATH=scripts $(PY)
 
-.PHONY: site test validate serve clean lock
+.PHONY: site test validate serve clean lock screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	rm -rf $(VENV)
@@ -43,3 +43,7 @@ lock:
 	{ echo "# The whole dependency tree, pinned (pip freeze of the direct pins in pyproject.toml)."; \
 	  echo "# Regenerate: make lock"; .lockenv/bin/pip freeze; } > requirements.txt
 	rm -rf .lockenv
+
+## Screenshots of the main pages for the README (needs Debian's chromium).
+screenshots: site
+	$(PY) scripts/screenshots.py

@@ -1,7 +1,7 @@
 """Screenshots of the main pages for the README: `make screenshots` (needs Debian's chromium).
 
 Serves build/site on a local port, opens each page in Chromium at a desktop and a phone width, and
-writes PNGs to docs/assets/screenshots/.
+writes PNGs to screenshots/ (outside docs/, so the site does not carry them).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
-OUT = ROOT / "docs" / "assets" / "screenshots"
-PAGES = {"home": "/", "lineage": "/lineage/", "market": "/market/", "sales": "/sales/", "plants": "/plants/", "data": "/data/sales/"}
+OUT = ROOT / "screenshots"
+PAGES = {"home": "/", "lineage": "/lineage/", "market": "/market/", "sales": "/sales/", "plants": "/plants/"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -37,9 +37,9 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            for width, suffix in ((1280, ""), (390, "-phone")):
+            for width, suffix, pages in ((1280, "", PAGES), (390, "-phone", {"home": "/"})):
                 page = browser.new_page(viewport={"width": width, "height": 900})
-                for name, path in PAGES.items():
+                for name, path in pages.items():
                     page.goto(base + path, wait_until="networkidle")
                     page.screenshot(path=OUT / f"{name}{suffix}.png", full_page=False)
                 page.close()

@@ -158,3 +158,15 @@ def test_dark_mode_shows_the_dark_image(browser, server):
         assert v.page.locator("figure.atlas-chart img.atlas-chart__img--light").first.is_hidden()
     finally:
         v.close()
+
+
+def test_download_snippets_name_the_site_the_reader_is_on(browser, server):
+    v = Visit(browser, server, 1280)
+    try:
+        v.page.goto(server + "/download/", wait_until="load")
+        snippets = v.page.locator("pre.atlas-snippet code").all_inner_texts()
+        assert snippets and not [s for s in snippets if "https://SITE/" in s]
+        assert any(f"{server}/data/latest/sales.csv" in s for s in snippets)
+        assert not v.errors, v.errors
+    finally:
+        v.close()

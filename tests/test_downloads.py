@@ -138,3 +138,42 @@ def test_two_builds_give_byte_identical_sites(built_site, tmp_path):
     second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+# --- versions, citation and changelog stay in step ---------------------------------------------------
+
+from atlas.paths import ROOT  # noqa: E402
+from atlas.release import citation_field, data_fingerprint, latest_changelog_entry  # noqa: E402
+
+
+def test_citation_cff_version_and_date_match_the_package_and_changelog():
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    entry = latest_changelog_entry((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+    assert citation_field(citation, "type") == "dataset"
+    assert citation_field(citation, "version") == PKG.meta["version"] == entry["version"]
+    assert citation_field(citation, "date-released") == entry["date"] == PKG.meta["created"][:10]
+
+
+def test_data_cannot_change_without_a_new_changelog_entry():
+    entry = latest_changelog_entry((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+    assert entry["fingerprint"] == data_fingerprint(PKG), (
+        "datasets/ or datapackage.json changed since the last CHANGELOG entry: bump the version in "
+        "datapackage.json and CITATION.cff and add an entry with `python -m atlas fingerprint`")
+
+
+def test_fingerprint_changes_with_one_cell(pkg_copy):
+    from atlas.package import DataPackage
+
+    before = data_fingerprint(DataPackage(pkg_copy.descriptor))
+    pkg_copy.set_cell("sales", 0, "notes", "changed")
+    assert data_fingerprint(DataPackage(pkg_copy.descriptor)) != before
+
+
+def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, release):
+    html = (built_site / "download" / "index.html").read_text(encoding="utf-8")
+    for path in (built_site / "data" / "latest").iterdir():
+        assert f'href="../data/latest/{path.name}"' in html, path.name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in html, path.name
+    for tool in ("pandas", "frictionless", "read_package", "read_csv_auto", "sqlite3", "@misc{"):
+        assert tool in html
+    assert f"data/v{PKG.meta['version']}/" in html

@@ -1,9 +1,9 @@
-"""Command-line entry: `python -m atlas validate [datapackage.json]` or `python -m atlas site`."""
+"""Command-line entry: `python -m atlas validate [datapackage.json]`, `python -m atlas site`, `python -m atlas fingerprint`."""
 import sys
 
-from . import site, validate
+from . import release, site, validate
 
-COMMANDS = {"validate": validate.main, "site": site.main}
+COMMANDS = {"validate": validate.main, "site": site.main, "fingerprint": release.main}
 
 
 def main() -> int:

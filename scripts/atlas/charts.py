@@ -78,7 +78,7 @@ def _model_names(tables) -> dict[str, str]:
 
 def _colour(field_: str, title: str, domain=None) -> alt.Color:
     scale = alt.Scale(range=PALETTE) if domain is None else alt.Scale(domain=domain, range=PALETTE[: len(domain)])
-    return alt.Color(field_, title=title, scale=scale, legend=alt.Legend(orient="bottom", direction="vertical"))
+    return alt.Color(field_, title=title, scale=scale, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320))
 
 
 def _tip(pkg, resource, name, type_="N", fmt=None, column=None):
@@ -242,7 +242,7 @@ def japan_bev_market(pkg: DataPackage, tables) -> ChartResult:
         alt.Chart(df[["period", "market_label", "units", "status_label", "source_id"]])
         .mark_bar()
         .encode(
-            x=alt.X("period:N", title=pkg.field("market_totals", "period").title),
+            x=alt.X("period:N", title=pkg.field("market_totals", "period").title, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("market_label:N", sort=domain),
             y=alt.Y("units:Q", title=units.label),
             color=_colour("market_label:N", pkg.field("market_totals", "market").title, domain),
@@ -303,7 +303,7 @@ def ev_share_of_new_passenger_cars(pkg: DataPackage, tables) -> ChartResult:
         alt.Chart(df[["period", "kind", "share_pct", "status_label", "source_id"]])
         .mark_bar()
         .encode(
-            x=alt.X("period:N", title=pkg.field("market_share", "period").title, sort=alt.SortField("period")),
+            x=alt.X("period:N", title=pkg.field("market_share", "period").title, sort=alt.SortField("period"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("share_pct:Q", title=share.label),
             color=_colour("kind:N", "Period", ["Calendar year", "Fiscal year"]),
             opacity=_status_opacity(pkg.field("market_share", "status").title),

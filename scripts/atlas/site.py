@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .charts import all_charts
+from .download_page import download_page
 from .downloads import write_downloads
 from .figures import figure_html, render_chart_files, svg_size
 from .package import DataPackage
@@ -58,8 +59,11 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     blocks = {name: (lambda f: lambda prefix: f(pkg, tables, prefix))(f) for name, f in BLOCKS.items()}
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
-    write_generated_pages(pkg, tables, staged)
     write_downloads(pkg, staged / "data")
+    write_generated_pages(pkg, tables, staged)
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    (staged / "download.md").write_text(
+        download_page(pkg, staged / "data" / "latest", citation, os.environ.get("ATLAS_SITE_URL")), encoding="utf-8")
 
     for page in sorted(staged.rglob("*.md")):
         rel = page.relative_to(staged).as_posix()

@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   var RUNTIME = new URL("../vega/vega-runtime.js", document.currentScript.src).href;
+  // The Download page's snippets name the site's own address; a build that did not know it leaves a token.
+  var SITE_ROOT = new URL("../../", document.currentScript.src).href;
+  var SITE_TOKEN = "https://SITE/";
   var runtime = null;
 
   function loadRuntime() {
@@ -61,8 +64,17 @@
     figure.addEventListener("focusin", warm, { once: true });
   }
 
+  function fillSiteAddress() {
+    document.querySelectorAll("pre.atlas-snippet code").forEach(function (code) {
+      if (code.textContent.indexOf(SITE_TOKEN) !== -1) {
+        code.textContent = code.textContent.split(SITE_TOKEN).join(SITE_ROOT);
+      }
+    });
+  }
+
   function wireAll() {
     document.querySelectorAll("figure.atlas-chart").forEach(wire);
+    fillSiteAddress();
   }
 
   // Re-render live charts when the reader flips the palette.
