@@ -31,6 +31,9 @@ MARKET_LABELS = {
     "jp-imported-bev": "Imported (foreign-brand) BEVs",
     "jp-new-cars-all": "All new vehicles",
     "jp-kei-all": "All new kei vehicles",
+    "jp-kei-passenger": "Kei passenger cars",
+    "jp-registered-all": "All registered (non-kei) vehicles",
+    "jp-registered-passenger": "Registered (non-kei) passenger cars",
     "jp-passenger-all": "All new passenger cars",
     "jp-imported-all": "All foreign-brand vehicles",
 }
@@ -232,7 +235,7 @@ def japan_bev_market(pkg: DataPackage, tables) -> ChartResult:
     """Japan's passenger BEV market by calendar year, with its kei, registered and imported parts."""
     m = preferred_rows(tables["market_totals"])
     markets = ["jp-passenger-bev", "jp-kei-passenger-bev", "jp-registered-passenger-bev", "jp-imported-bev"]
-    m = m[m["market"].isin(markets) & (m["maker"] == "all") & m["period"].str.fullmatch(r"\d{4}") & (m["period_start"].dt.year >= 2019)]
+    m = m[m["market"].isin(markets) & (m["maker"] == "all") & m["period"].str.fullmatch(r"\d{4}") & (m["period_start"].dt.year >= 2018)]
     m = m.sort_values(["period", "market"])
     df = _with_labels(m, tables)
     df["market_label"] = df["market"].map(MARKET_LABELS)
@@ -256,6 +259,33 @@ def japan_bev_market(pkg: DataPackage, tables) -> ChartResult:
     alt_text = _describe_series("Grouped bars of Japan's passenger battery EV sales by calendar year, with the kei, registered and imported parts where sources give them",
                                 df, "market_label", "period", "units")
     return ChartResult("japan-bev-market", "Japan's passenger BEV market by year", chart, m[MARKET_COLUMNS], "market_totals", alt_text, MARKET_COLUMNS)
+
+
+def japan_new_vehicle_market(pkg: DataPackage, tables) -> ChartResult:
+    """All new vehicles in Japan by calendar year, and their registered and kei parts."""
+    m = preferred_rows(tables["market_totals"])
+    markets = ["jp-new-cars-all", "jp-registered-all", "jp-kei-all"]
+    m = m[m["market"].isin(markets) & (m["maker"] == "all") & m["period"].str.fullmatch(r"\d{4}")].sort_values(["market", "period"])
+    df = _with_labels(m, tables)
+    df["market_label"] = df["market"].map({"jp-new-cars-all": "All new vehicles", "jp-registered-all": "Registered (non-kei) vehicles",
+                                           "jp-kei-all": "Kei vehicles"})
+    domain = ["All new vehicles", "Registered (non-kei) vehicles", "Kei vehicles"]
+    units = pkg.field("market_totals", "units")
+    base = alt.Chart(df[["period", "market_label", "units", "status_label", "source_id"]]).encode(
+        x=alt.X("period:O", title=pkg.field("market_totals", "period").title, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("units:Q", title=units.label),
+        color=_colour("market_label:N", pkg.field("market_totals", "market").title, domain),
+    )
+    points = base.mark_point(filled=True, size=50).encode(
+        opacity=_status_opacity(pkg.field("market_totals", "status").title),
+        tooltip=[alt.Tooltip("market_label:N", title=pkg.field("market_totals", "market").title), _tip(pkg, "market_totals", "period"),
+                 _tip(pkg, "market_totals", "units", "Q", ","), alt.Tooltip("status_label:N", title="Status"),
+                 _tip(pkg, "market_totals", "source_id")])
+    chart = (base.mark_line(strokeWidth=1.5) + points).properties(width=WIDTH, height=260)
+    alt_text = _describe_series("Lines of new-vehicle sales in Japan by calendar year: all vehicles, registered vehicles and kei vehicles",
+                                df, "market_label", "period", "units")
+    return ChartResult("japan-new-vehicle-market", "Japan's new-vehicle market and its kei part, by year", chart, m[MARKET_COLUMNS],
+                       "market_totals", alt_text, MARKET_COLUMNS)
 
 
 def shares_reported_and_computed(pkg: DataPackage, tables_raw: dict[str, list[dict]], tables) -> ChartResult:
@@ -458,6 +488,7 @@ def all_charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str,
         kei_ev_running_totals(pkg, tables),
         leaf_running_totals(pkg, tables),
         japan_bev_market(pkg, tables),
+        japan_new_vehicle_market(pkg, tables),
         shares_reported_and_computed(pkg, raw, tables),
         ev_share_of_new_passenger_cars(pkg, tables),
         operating_margins(pkg, tables),

@@ -76,8 +76,12 @@ def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFram
         escape(meta.get("description", "")),
         "",
         f'<p class="atlas-downloads"><a class="md-button md-button--primary" href="{prefix}data/latest/{resource}.csv" download>Download {resource}.csv</a> '
-        f'<a class="md-button" href="{prefix}data/latest/datapackage.json">datapackage.json</a> '
-        f"{len(df)} rows · primary key: <code>{escape(', '.join(pkg.primary_key(resource)))}</code></p>",
+        f'<a class="md-button" href="{prefix}data/latest/{resource}.parquet" download>Parquet</a> '
+        f'<a class="md-button" href="{prefix}data/latest/{resource}.json" download>JSON</a> '
+        f'<a class="md-button" href="{prefix}data/latest/datapackage.json">datapackage.json</a></p>',
+        "",
+        f"{len(df)} rows · primary key: <code>{escape(', '.join(pkg.primary_key(resource)))}</code> · "
+        f"every format, checksums and the citation: [Download](../download.md)",
         "",
         "## Data dictionary",
         "",
