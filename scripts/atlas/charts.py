@@ -119,24 +119,31 @@ def _describe_series(prefix: str, df: pd.DataFrame, series: str, period: str, va
 SALES_COLUMNS = ["model_id", "period", "units", "status", "source_id"]
 
 
+def _model_sales_encoding(pkg: DataPackage) -> dict:
+    """Units on y, a colour per model, faint for anything not reported, and the tooltip every sales chart shares."""
+    return dict(
+        y=alt.Y("units:Q", title=pkg.field("sales", "units").label),
+        color=_colour("model:N", pkg.field("sales", "model_id").title),
+        opacity=_status_opacity(pkg.field("sales", "status").title),
+        tooltip=[alt.Tooltip("model:N", title=pkg.field("sales", "model_id").title), _tip(pkg, "sales", "period"),
+                 _tip(pkg, "sales", "units", "Q", ","), alt.Tooltip("status_label:N", title=pkg.field("sales", "status").title),
+                 _tip(pkg, "sales", "source_id")],
+    )
+
+
 def kei_ev_monthly_sales(pkg: DataPackage, tables) -> ChartResult:
     """Monthly sales in Japan of each kei EV that has a monthly series, one panel per model."""
     s = _flows(tables)
     s = s[s["model_id"].isin(_kei_ids(tables)) & s["period"].str.fullmatch(r"\d{4}-\d{2}")].sort_values(["model_id", "period"])
     df = _with_labels(s, tables)
     df["month"] = df["period_start"].dt.strftime("%Y-%m-01")
-    units, period = pkg.field("sales", "units"), pkg.field("sales", "period")
+    period = pkg.field("sales", "period")
     chart = (
         alt.Chart(df[["month", "model", "units", "status_label", "period", "source_id"]])
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):T", title=period.title, axis=alt.Axis(format="%Y-%m", labelAngle=-45)),
-            y=alt.Y("units:Q", title=units.label),
-            color=_colour("model:N", pkg.field("sales", "model_id").title),
-            opacity=_status_opacity(pkg.field("sales", "status").title),
-            tooltip=[alt.Tooltip("model:N", title=pkg.field("sales", "model_id").title), _tip(pkg, "sales", "period"),
-                     _tip(pkg, "sales", "units", "Q", ","), alt.Tooltip("status_label:N", title=pkg.field("sales", "status").title),
-                     _tip(pkg, "sales", "source_id")],
+            **_model_sales_encoding(pkg),
         )
         .properties(width=WIDTH, height=110)
         .facet(row=alt.Row("model:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
@@ -153,19 +160,14 @@ def kei_ev_annual_sales(pkg: DataPackage, tables) -> ChartResult:
     s = s[s["period_start"].dt.year >= 2020].sort_values(["period_start", "model_id"])
     df = _with_labels(s, tables)
     df["kind"] = df["period"].str.startswith("FY").map({True: "Fiscal years (April to March)", False: "Calendar years"})
-    units, period = pkg.field("sales", "units"), pkg.field("sales", "period")
+    period = pkg.field("sales", "period")
     base = (
         alt.Chart(df[["kind", "period", "model", "units", "status_label", "source_id"]])
         .mark_bar()
         .encode(
             x=alt.X("period:N", title=period.title, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("model:N"),
-            y=alt.Y("units:Q", title=units.label),
-            color=_colour("model:N", pkg.field("sales", "model_id").title),
-            opacity=_status_opacity(pkg.field("sales", "status").title),
-            tooltip=[alt.Tooltip("model:N", title=pkg.field("sales", "model_id").title), _tip(pkg, "sales", "period"),
-                     _tip(pkg, "sales", "units", "Q", ","), alt.Tooltip("status_label:N", title=pkg.field("sales", "status").title),
-                     _tip(pkg, "sales", "source_id")],
+            **_model_sales_encoding(pkg),
         )
         .properties(height=260)
     )
