@@ -34,11 +34,39 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def served(tmp_path_factory):
+    """The site built as the Pages workflow builds it, with its address known (Material's instant
+    navigation needs site_url), served on that address."""
+    from atlas.site import build_site
+
+    site_dir = tmp_path_factory.mktemp("served")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir / "site")))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    old = os.environ.get("ATLAS_SITE_URL")
+    os.environ["ATLAS_SITE_URL"] = base + "/"
+    try:
+        site = build_site(build_dir=site_dir)
+    finally:
+        if old is None:
+            del os.environ["ATLAS_SITE_URL"]
+        else:
+            os.environ["ATLAS_SITE_URL"] = old
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    yield base, site
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    return served[0]
+
+
+@pytest.fixture(scope="module")
+def plain_server(built_site):
+    """The site as `make site` builds it when the published address is unknown."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
@@ -84,9 +112,10 @@ class Visit:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(browser, server, built_site, width):
+def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(browser, served, width):
+    server, site = served
     failures = []
-    for path in pages_of(built_site):
+    for path in pages_of(site):
         v = Visit(browser, server, width)
         try:
             v.page.goto(server + path, wait_until="load")
@@ -160,7 +189,8 @@ def test_dark_mode_shows_the_dark_image(browser, server):
         v.close()
 
 
-def test_download_snippets_name_the_site_the_reader_is_on(browser, server):
+def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server):
+    server = plain_server
     v = Visit(browser, server, 1280)
     try:
         v.page.goto(server + "/download/", wait_until="load")
@@ -168,5 +198,23 @@ def test_download_snippets_name_the_site_the_reader_is_on(browser, server):
         assert snippets and not [s for s in snippets if "https://SITE/" in s]
         assert any(f"{server}/data/latest/sales.csv" in s for s in snippets)
         assert not v.errors, v.errors
+    finally:
+        v.close()
+
+
+def test_charts_are_wired_again_after_instant_navigation(browser, server):
+    v = Visit(browser, server, 1280)
+    try:
+        v.page.goto(server + "/", wait_until="load")
+        v.page.evaluate("window.__sameDocument = true")
+        v.page.locator("a.md-nav__link[href$='/market/']:visible").first.click()
+        v.page.wait_for_url(server + "/market/")
+        v.page.wait_for_selector("figure.atlas-chart .atlas-chart__explore:visible")
+        # Material swapped the content in place (instant navigation), and the new charts answer the button.
+        assert v.page.evaluate("window.__sameDocument === true")
+        v.page.locator("figure.atlas-chart .atlas-chart__explore").first.click()
+        v.page.wait_for_selector("figure.atlas-chart[data-live='ready']", timeout=20000)
+        assert not v.errors, v.errors
+        assert not v.foreign, v.foreign
     finally:
         v.close()

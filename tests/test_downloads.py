@@ -177,3 +177,22 @@ def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, r
     for tool in ("pandas", "frictionless", "read_package", "read_csv_auto", "sqlite3", "@misc{"):
         assert tool in html
     assert f"data/v{PKG.meta['version']}/" in html
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path):
+    """Another process means another hash seed and fresh library state: the site must not notice."""
+    import os
+    import subprocess
+    import sys
+
+    sites = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        code = ("import sys; from pathlib import Path; from atlas.site import build_site; "
+                f"build_site(build_dir=Path({str(out)!r}))")
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "scripts")}
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
+        sites.append(out / "site")
+    files = [{p.relative_to(s).as_posix(): p.read_bytes() for p in s.rglob("*") if p.is_file()} for s in sites]
+    assert sorted(files[0]) == sorted(files[1])
+    assert [n for n in files[0] if files[0][n] != files[1][n]] == []
