@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := PYTHONPATH=scripts $(PY)
 
-.PHONY: site test validate serve clean distclean lock screenshots
+.PHONY: site test validate serve clean distclean lock screenshots bench
 
 NODE_STAMP := node_modules/.installed
 
@@ -43,7 +43,7 @@ clean:
 
 ## Remove everything make installs too.
 distclean: clean
-	rm -rf .venv node_modules
+	rm -rf .venv node_modules bench/node_modules
 
 ## Re-pin the whole tree after changing a direct pin in pyproject.toml.
 lock:
@@ -54,6 +54,16 @@ lock:
 	{ echo "# The whole dependency tree, pinned (pip freeze of the direct pins in pyproject.toml)."; \
 	  echo "# Regenerate: make lock"; .lockenv/bin/pip freeze; } > requirements.txt
 	rm -rf .lockenv
+
+BENCH_STAMP := bench/node_modules/.installed
+
+$(BENCH_STAMP): bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --silent
+	touch $(BENCH_STAMP)
+
+## Measure: Lighthouse, axe, page weight, build and validation time -> build/bench/report.md
+bench: $(STAMP) $(BENCH_STAMP)
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 ## Screenshots of the main pages for the README (needs Debian's chromium).
 screenshots: site

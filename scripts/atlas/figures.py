@@ -128,4 +128,6 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str) -
             numeric = col in fields and fields[col].type in ("integer", "number", "year")
             cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<div class="atlas-table-wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table></div>"
+    # Rows of data stay out of the search index: it is loaded on every page, and must not grow with the data.
+    return (f'<div class="atlas-table-wrap" data-search-exclude><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(body) + "\n</tbody></table></div>")

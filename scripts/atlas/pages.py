@@ -149,7 +149,7 @@ Every document the atlas cites: {len(src)} in all ({", ".join(f"{tiers.get(t, 0)
 Tiers: **A** official (makers, statistical bodies), **B** major news agency or newspaper, **C** trade
 press or aggregator, **D** blog, forum or wiki mirror. See [Methodology](methodology.md) for how sources are chosen.
 
-<div class="atlas-table-wrap"><table class="atlas-sources">
+<div class="atlas-table-wrap" data-search-exclude><table class="atlas-sources">
 <thead><tr>{head}</tr></thead>
 <tbody>
 {chr(10).join(rows)}

@@ -1,0 +1,314 @@
+"""`make bench`: measure the site as a reader meets it and the pipeline as its users run it.
+
+Writes build/bench/report.json and build/bench/report.md with:
+- Lighthouse 12 (Debian's Chromium, no network) on every page, mobile and desktop: the four category
+  scores, bytes transferred, LCP and TBT; the median of several runs for pages with charts;
+- the same for a baseline page that draws the Market page's charts live, with the vega runtime
+  loaded up front (the usual way), so that the report states the ratio;
+- axe-core violations per page (through Playwright);
+- the weight of the assets every page shares;
+- `make site` time from a clean tree and from a warm one;
+- validation time on the real package and on synthetic packages of 10k, 100k and 1M sales rows
+  (generated here, never committed) beside pandas reading the same CSV.
+
+Speed is measured here, never asserted by a test.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import gzip
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from atlas.package import DataPackage  # noqa: E402
+
+SITE = ROOT / "build" / "site"
+OUT = ROOT / "build" / "bench"
+NODE = ROOT / "bench" / "node_modules"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".txt")
+BASELINE = "/market-live/"
+GOALS = {"performance_mobile": 95, "accessibility": 100, "best-practices": 100, "seo": 100, "chart_page_kib": 150, "site_seconds": 10}
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """A static host as readers meet one: text compressed with gzip when the browser accepts it."""
+
+    extra_roots: dict[str, Path] = {}
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        for prefix, root in self.extra_roots.items():
+            if path.startswith(prefix):
+                return str(root / path[len(prefix):].split("?")[0].lstrip("/") or root)
+        return super().translate_path(path)
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in COMPRESSIBLE or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(root: Path, extra: dict[str, Path]) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (GzipHandler,), {"extra_roots": extra})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def timed(cmd: list[str], env=None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def site_build_times() -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    shutil.rmtree(ROOT / "build" / "site", ignore_errors=True)
+    for stale in (ROOT / "build").glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    clean = timed([sys.executable, "-m", "atlas", "site"], env)
+    warm = timed([sys.executable, "-m", "atlas", "site"], env)
+    return {"clean_s": round(clean, 2), "warm_s": round(warm, 2)}
+
+
+def pages_of(site: Path) -> list[str]:
+    out = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        out.append("/" if rel == "." else f"/{rel}/")
+    return out
+
+
+def has_charts(site: Path, page: str) -> bool:
+    path = site / page.strip("/") / "index.html" if page != "/" else site / "index.html"
+    return "atlas-chart" in path.read_text(encoding="utf-8")
+
+
+def write_baseline(site: Path, out: Path) -> None:
+    """The Market page as sites usually draw charts: the full vega runtime loaded in <head>, every chart
+    embedded on load, no static image."""
+    html = (site / "market" / "index.html").read_text(encoding="utf-8")
+    import re
+
+    html = re.sub(r'<div class="atlas-chart__static">.*?</div>', "", html, flags=re.S)
+    html = html.replace('<div class="atlas-chart__live" hidden></div>', '<div class="atlas-chart__live"></div>')
+    loader = ('<script src="../assets/vega/vega-runtime.js"></script>\n<script>document.addEventListener("DOMContentLoaded",'
+              'function(){document.querySelectorAll("figure.atlas-chart").forEach(function(f){'
+              'vegaEmbed(f.querySelector(".atlas-chart__live"),new URL(f.getAttribute("data-spec"),location.href).href,{actions:false});});});</script>\n')
+    html = html.replace("</head>", loader + "</head>", 1)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text(html, encoding="utf-8")
+
+
+def lighthouse(url: str, form: str, runs: int) -> dict:
+    results = []
+    for i in range(runs):
+        path = OUT / "lighthouse" / f"{url.split('/', 3)[-1].strip('/').replace('/', '_') or 'home'}-{form}-{i}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [str(NODE / ".bin" / "lighthouse"), url, "--quiet", "--output=json", f"--output-path={path}",
+               "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+        if form == "desktop":
+            cmd.append("--preset=desktop")
+        subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True, timeout=300)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        audits = data["audits"]
+        results.append({
+            **{k: round(v["score"] * 100) for k, v in data["categories"].items()},
+            "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+            "bytes": round(audits["total-byte-weight"]["numericValue"]),
+        })
+    return {k: statistics.median(r[k] for r in results) for k in results[0]} | {"runs": runs}
+
+
+def axe_violations(base: str, pages: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    axe = (NODE / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[f for f in CHROME_FLAGS if f != "--headless=new"])
+        page = browser.new_page()
+        for path in pages:
+            page.goto(base + path, wait_until="load")
+            page.add_script_tag(content=axe)
+            result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                                   ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))")
+            out[path] = result
+        browser.close()
+    return out
+
+
+def shared_asset_weight(site: Path) -> dict:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    import re
+
+    assets = sorted(set(re.findall(r'(?:href|src)="(assets/[^"]+\.(?:css|js))"', html)))
+    weights = {a: len(gzip.compress((site / a).read_bytes(), mtime=0)) for a in assets}
+    return {"files": weights, "total_gzip_bytes": sum(weights.values()),
+            "vega_runtime_gzip_bytes": len(gzip.compress((site / "assets/vega/vega-runtime.js").read_bytes(), mtime=0))}
+
+
+def synthetic_package(rows: int, folder: Path) -> Path:
+    """A copy of the real package whose sales table holds `rows` valid generated rows."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(ROOT / "datasets", folder / "datasets")
+    shutil.copyfile(ROOT / "datapackage.json", folder / "datapackage.json")
+    pkg = DataPackage(folder / "datapackage.json")
+    models = [r["model_id"] for r in pkg.rows("models")]
+    sources = [r["source_id"] for r in pkg.rows("sources")]
+    header = [f.name for f in pkg.fields("sales")]
+    from datetime import date, timedelta
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    day, n = date(1990, 1, 1), 0
+    while n < rows:
+        d = day.isoformat()
+        for model in models:
+            for i, source in enumerate(sources):
+                if n >= rows:
+                    break
+                # one-day spans: no month or year to add up to, one preferred row per fact
+                w.writerow([model, "JP", f"{d}/{d}", d, d, "sales", n % 997, "false", "reported",
+                            "true" if i == 0 else "false", source, ""])
+                n += 1
+        day += timedelta(days=1)
+    (folder / "datasets" / "sales.csv").write_text(buf.getvalue(), encoding="utf-8")
+    return folder / "datapackage.json"
+
+
+def validation_scaling(sizes: list[int]) -> list[dict]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    out = []
+    cases = [("real", ROOT / "datapackage.json")] + [(f"{n:,}", synthetic_package(n, OUT / f"synthetic-{n}")) for n in sizes]
+    for label, descriptor in cases:
+        rows = sum(1 for _ in open(descriptor.parent / "datasets" / "sales.csv", encoding="utf-8")) - 1
+        validate_s = timed([sys.executable, "-m", "atlas", "validate", str(descriptor)], env)
+        read_s = timed([sys.executable, "-c", f"import pandas as pd; pd.read_csv({str(descriptor.parent / 'datasets' / 'sales.csv')!r})"], env)
+        out.append({"package": label, "sales_rows": rows, "validate_s": round(validate_s, 2), "pandas_read_s": round(read_s, 2),
+                    "validate_us_per_row": round(validate_s / max(rows, 1) * 1e6, 1)})
+        if label != "real":
+            shutil.rmtree(descriptor.parent)
+    return out
+
+
+def report_md(r: dict) -> str:
+    lines = ["# Kei EV Atlas benchmark", "", f"Measured {r['measured']} on {r['machine']}. Reproduce with `make bench`.", "",
+             "## Goals", "", "| goal | target | measured | met |", "|---|---|---|---|"]
+    for g in r["goals"]:
+        lines.append(f"| {g['goal']} | {g['target']} | {g['measured']} | {'yes' if g['met'] else '**no**'} |")
+    lines += ["", "## Lighthouse 12 per page", "", "Median of the runs shown; bytes are transferred before any interaction (gzip).", "",
+              "| page | form | perf | a11y | best pr. | SEO | LCP ms | TBT ms | KiB | runs |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for page, forms in r["lighthouse"].items():
+        for form, m in forms.items():
+            lines.append(f"| {page} | {form} | {m['performance']} | {m['accessibility']} | {m['best-practices']} | {m['seo']} | "
+                         f"{m['lcp_ms']} | {m['tbt_ms']} | {m['bytes'] / 1024:.0f} | {m['runs']} |")
+    b = r["baseline"]
+    lines += ["", "## Static-first against the usual way", "",
+              f"The Market page against the same page drawing its charts live with the vega runtime loaded up front ({BASELINE}).", "",
+              "| form | measure | static first | live on load | ratio (live / static) |", "|---|---|---|---|---|"]
+    for form, cmp in b.items():
+        for k, v in cmp.items():
+            lines.append(f"| {form} | {k} | {v['static']} | {v['live']} | {v['ratio']} |")
+    lines += ["", "## axe-core", "", "| page | violations |", "|---|---|"]
+    for page, v in r["axe"].items():
+        lines.append(f"| {page} | {len(v)}{': ' + ', '.join(x['id'] for x in v) if v else ''} |")
+    s = r["assets"]
+    lines += ["", "## Shared assets", "", f"Every page loads {s['total_gzip_bytes'] / 1024:.1f} KiB of shared CSS and JavaScript (gzip); "
+              f"the vega runtime, loaded only on request, is {s['vega_runtime_gzip_bytes'] / 1024:.1f} KiB.", "",
+              "| asset | gzip bytes |", "|---|---|"] + [f"| {k} | {v:,} |" for k, v in s["files"].items()]
+    t = r["site_build"]
+    lines += ["", "## Build and validation time", "", f"`make site`: {t['clean_s']} s from a clean tree, {t['warm_s']} s warm "
+              "(the virtual environment already installed).", "",
+              "| package | sales rows | validate s | µs per row | pandas read_csv s |", "|---|---|---|---|---|"]
+    for v in r["validation"]:
+        lines.append(f"| {v['package']} | {v['sales_rows']:,} | {v['validate_s']} | {v['validate_us_per_row']} | {v['pandas_read_s']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3, help="Lighthouse runs for pages with charts (median)")
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="synthetic sales rows for the validation benchmark")
+    ap.add_argument("--pages", default="", help="only these pages (comma-separated paths), for a quick look")
+    args = ap.parse_args()
+    if not (NODE / ".bin" / "lighthouse").exists():
+        print("bench/node_modules is missing: run `make bench`, which installs it", file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    report: dict = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{os.cpu_count()} cores"}
+    report["site_build"] = site_build_times()
+    write_baseline(SITE, OUT / "market-live")
+    httpd, base = serve(SITE, {BASELINE: OUT / "market-live"})
+    try:
+        pages = args.pages.split(",") if args.pages else pages_of(SITE)
+        report["lighthouse"] = {}
+        for page in pages + [BASELINE]:
+            runs = args.runs if page == BASELINE or has_charts(SITE, page) else 1
+            report["lighthouse"][page] = {form: lighthouse(base + page, form, runs) for form in ("mobile", "desktop")}
+            print(f"lighthouse {page}: {report['lighthouse'][page]}", flush=True)
+        report["axe"] = axe_violations(base, pages)
+    finally:
+        httpd.shutdown()
+    report["baseline"] = {}
+    for form in ("mobile", "desktop"):
+        static, live = report["lighthouse"]["/market/"][form], report["lighthouse"][BASELINE][form]
+        report["baseline"][form] = {k: {"static": static[k], "live": live[k], "ratio": round(live[k] / static[k], 2) if static[k] else None}
+                                    for k in ("performance", "lcp_ms", "tbt_ms", "bytes")}
+    report["assets"] = shared_asset_weight(SITE)
+    report["validation"] = validation_scaling([int(x) for x in args.sizes.split(",") if x])
+    lh = {p: f for p, f in report["lighthouse"].items() if p != BASELINE}
+    chart_pages = [p for p in lh if has_charts(SITE, p)]
+    worst = lambda key, form="mobile", pages=lh: min(v[form][key] for p, v in lh.items() if p in pages)  # noqa: E731
+    report["goals"] = [
+        {"goal": "mobile performance, every page", "target": ">= 95", "measured": worst("performance"), "met": worst("performance") >= 95},
+        *[{"goal": f"{c}, every page (mobile and desktop)", "target": "100", "measured": min(worst(c), worst(c, "desktop")),
+           "met": min(worst(c), worst(c, "desktop")) >= 100} for c in ("accessibility", "best-practices", "seo")],
+        {"goal": "axe violations", "target": "0", "measured": sum(len(v) for v in report["axe"].values()),
+         "met": not any(report["axe"].values())},
+        {"goal": "chart page bytes before interaction", "target": "<= 150 KiB",
+         "measured": f"{max(lh[p]['mobile']['bytes'] for p in chart_pages) / 1024:.0f} KiB" if chart_pages else "n/a",
+         "met": all(lh[p]["mobile"]["bytes"] <= 150 * 1024 for p in chart_pages)},
+        {"goal": "make site from a clean tree", "target": "<= 10 s", "measured": f"{report['site_build']['clean_s']} s",
+         "met": report["site_build"]["clean_s"] <= 10},
+    ]
+    (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    (OUT / "report.md").write_text(report_md(report), encoding="utf-8")
+    print(f"report: {(OUT / 'report.md').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
