@@ -275,7 +275,7 @@ def main() -> int:
     try:
         pages = args.pages.split(",") if args.pages else pages_of(SITE)
         report["lighthouse"] = {}
-        for page in pages + [BASELINE]:
+        for page in pages + ([BASELINE] if "/market/" in pages else []):
             runs = args.runs if page == BASELINE or has_charts(SITE, page) else 1
             report["lighthouse"][page] = {form: lighthouse(base + page, form, runs) for form in ("mobile", "desktop")}
             print(f"lighthouse {page}: {report['lighthouse'][page]}", flush=True)
@@ -283,7 +283,7 @@ def main() -> int:
     finally:
         httpd.shutdown()
     report["baseline"] = {}
-    for form in ("mobile", "desktop"):
+    for form in ("mobile", "desktop") if "/market/" in report["lighthouse"] else ():
         static, live = report["lighthouse"]["/market/"][form], report["lighthouse"][BASELINE][form]
         report["baseline"][form] = {k: {"static": static[k], "live": live[k], "ratio": round(live[k] / static[k], 2) if static[k] else None}
                                     for k in ("performance", "lcp_ms", "tbt_ms", "bytes")}

@@ -1,7 +1,6 @@
 """The project's own rules (DESIGN.md), each shown to fail on a package corrupted in that one way."""
 from __future__ import annotations
 
-import pytest
 
 from atlas.validate import validate_package
 

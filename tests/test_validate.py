@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
 from atlas.paths import DATAPACKAGE, ROOT
 from atlas.validate import validate_package

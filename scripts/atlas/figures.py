@@ -41,14 +41,25 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
     paths["spec"].write_text(json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     for variant, config in (("light", LIGHT), ("dark", DARK)):
         svg = vlc.vegalite_to_svg(static, config=config)
-        paths[variant].write_text(_accessible_svg(svg, result.title), encoding="utf-8")
+        paths[variant].write_text(_accessible_svg(svg), encoding="utf-8")
     return paths
 
 
-def _accessible_svg(svg: str, title: str) -> str:
+def _accessible_svg(svg: str) -> str:
     # The <img> carries the alt text; the SVG's own role/label would be read twice by some readers.
     svg = re.sub(r'\s(aria-roledescription|aria-label|role)="[^"]*"', "", svg)
-    return _renumber_ids(svg)
+    return _renumber_ids(_round_paths(svg))
+
+
+def _round_paths(svg: str) -> str:
+    """Path coordinates to a tenth of a pixel: Vega writes thousandths, which no screen shows and which
+    make a world map's image half again as heavy."""
+    number = re.compile(r"-?\d+\.\d{2,}")
+
+    def path(m):
+        return m.group(1) + number.sub(lambda n: f"{float(n.group(0)):.1f}".rstrip("0").rstrip("."), m.group(2)) + '"'
+
+    return re.sub(r'(\sd=")([^"]*)"', path, svg)
 
 
 def _renumber_ids(svg: str) -> str:
@@ -72,7 +83,7 @@ def svg_size(path: Path) -> tuple[int, int]:
     return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (640, 300)
 
 
-def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, size: tuple[int, int]) -> str:
+def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, *, size: tuple[int, int]) -> str:
     """The <figure> for a page whose path back to the site root is `prefix` (e.g. '../')."""
     slug = escape(result.slug)
     w, h = size

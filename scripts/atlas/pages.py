@@ -87,7 +87,7 @@ def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFram
         "",
         dictionary_html(pkg, resource),
         "",
-        f"## Preview",
+        "## Preview",
         "",
         f"The first {min(PREVIEW_ROWS, len(df))} of {len(df)} rows; the full table is in the download.",
         "",

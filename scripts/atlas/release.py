@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
-from pathlib import Path
 
 from .package import DataPackage
-from .paths import DATAPACKAGE, ROOT
+from .paths import DATAPACKAGE
 
 CHANGELOG_ENTRY = re.compile(r"^## (?P<version>\d+\.\d+\.\d+) \((?P<date>\d{4}-\d{2}-\d{2})\)$", re.MULTILINE)
 FINGERPRINT = re.compile(r"Data fingerprint: `sha256:(?P<hash>[0-9a-f]{64})`")

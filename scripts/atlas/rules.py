@@ -145,7 +145,7 @@ def parts_within_whole(tables, files):
     for name, key in (("sales", ["model_id", "geography", "measure"]), ("market_totals", ["market", "maker", "geography"])):
         for group in _preferred_flows(tables.get(name, []), key).values():
             wholes = [g for g in group if g[0] in ("year", "fiscal-year")]
-            for wkind, wstart, wend, wunits, wrow in wholes:
+            for _, wstart, wend, wunits, wrow in wholes:
                 for part_kind in ("month", "quarter", "half", "fiscal-quarter", "fiscal-half"):
                     parts = [g for g in group if g[0] == part_kind and wstart <= g[1] and g[2] <= wend]
                     total = sum(g[3] for g in parts)
@@ -212,7 +212,7 @@ def cumulative_never_decreases(tables, files):
             series[(r["model_id"], r["geography"], r["measure"])].append((end, units, r))
     for rows in series.values():
         rows.sort(key=lambda t: (t[0], t[1]))
-        for (e1, u1, r1), (e2, u2, r2) in zip(rows, rows[1:]):
+        for (e1, u1, r1), (_, u2, r2) in zip(rows, rows[1:]):
             if u2 < u1:
                 out.append(Problem(files["sales"], r2["_row"], "units", "cumulative-nondecreasing", r2["units"],
                                    f"at least {u1:g}, the running total at {e1.isoformat()} (row {r1['_row']})"))

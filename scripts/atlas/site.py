@@ -2,6 +2,7 @@
 staging folder that replaces build/site only when every step has passed."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -54,9 +55,9 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     for result in all_charts(pkg, tables, raw):
         paths = render_chart_files(result, staged / "charts")
         size = svg_size(paths["light"])
-        figures[result.slug] = (lambda r, s: lambda prefix: figure_html(r, pkg, tables["sources"], prefix, s))(result, size)
+        figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], size=size)
 
-    blocks = {name: (lambda f: lambda prefix: f(pkg, tables, prefix))(f) for name, f in BLOCKS.items()}
+    blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
     write_downloads(pkg, staged / "data")
