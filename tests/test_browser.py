@@ -110,14 +110,24 @@ class Visit:
     def close(self):
         self.context.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def assert_clean(self):
+        """No request left for another host, and nothing went wrong in the console."""
+        assert not self.foreign, self.foreign
+        assert not self.errors, self.errors
+
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(browser, served, width):
     server, site = served
     failures = []
     for path in pages_of(site):
-        v = Visit(browser, server, width)
-        try:
+        with Visit(browser, server, width) as v:
             v.page.goto(server + path, wait_until="load")
             state = v.page.evaluate("""() => {
                 const imgs = [...document.querySelectorAll('figure.atlas-chart img')];
@@ -141,14 +151,11 @@ def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(b
                 failures.append(f"{path} @{width}: requests to other hosts: {v.foreign}")
             if v.errors:
                 failures.append(f"{path} @{width}: console errors: {v.errors}")
-        finally:
-            v.close()
     assert not failures, "\n".join(failures)
 
 
 def test_interactive_view_loads_from_the_site_and_follows_dark_mode(browser, server):
-    v = Visit(browser, server, 1280)
-    try:
+    with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/", wait_until="load")
         figure = v.page.locator("figure.atlas-chart").first
         figure.locator(".atlas-chart__explore").click()
@@ -159,52 +166,39 @@ def test_interactive_view_loads_from_the_site_and_follows_dark_mode(browser, ser
         assert marks > 0
         v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
         v.page.wait_for_function("document.querySelector('figure.atlas-chart').getAttribute('data-live') === 'ready'")
-        assert not v.foreign, v.foreign
-        assert not v.errors, v.errors
-    finally:
-        v.close()
+        v.assert_clean()
 
 
 def test_static_chart_costs_no_script_before_interaction(browser, server):
-    v = Visit(browser, server, 1280)
     loaded = []
-    v.page.on("request", lambda r: loaded.append(r.url))
-    try:
+    with Visit(browser, server, 1280) as v:
+        v.page.on("request", lambda r: loaded.append(r.url))
         v.page.goto(server + "/", wait_until="networkidle")
-        assert not [u for u in loaded if "vega-runtime" in u]
-    finally:
-        v.close()
+    assert loaded and not [u for u in loaded if "vega-runtime" in u]
 
 
 def test_dark_mode_shows_the_dark_image(browser, server):
-    v = Visit(browser, server, 1280)
-    try:
+    with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/", wait_until="load")
         v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
         dark = v.page.locator("figure.atlas-chart img.atlas-chart__img--dark").first
         dark.wait_for(state="visible")
         v.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=dark.element_handle())
         assert v.page.locator("figure.atlas-chart img.atlas-chart__img--light").first.is_hidden()
-    finally:
-        v.close()
 
 
 def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server):
     server = plain_server
-    v = Visit(browser, server, 1280)
-    try:
+    with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/download/", wait_until="load")
         snippets = v.page.locator("pre.atlas-snippet code").all_inner_texts()
         assert snippets and not [s for s in snippets if "https://SITE/" in s]
         assert any(f"{server}/data/latest/sales.csv" in s for s in snippets)
-        assert not v.errors, v.errors
-    finally:
-        v.close()
+        v.assert_clean()
 
 
 def test_charts_are_wired_again_after_instant_navigation(browser, server):
-    v = Visit(browser, server, 1280)
-    try:
+    with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/", wait_until="load")
         v.page.evaluate("window.__sameDocument = true")
         v.page.locator("a.md-nav__link[href$='/market/']:visible").first.click()
@@ -214,7 +208,4 @@ def test_charts_are_wired_again_after_instant_navigation(browser, server):
         assert v.page.evaluate("window.__sameDocument === true")
         v.page.locator("figure.atlas-chart .atlas-chart__explore").first.click()
         v.page.wait_for_selector("figure.atlas-chart[data-live='ready']", timeout=20000)
-        assert not v.errors, v.errors
-        assert not v.foreign, v.foreign
-    finally:
-        v.close()
+        v.assert_clean()
