@@ -22,7 +22,6 @@ import pyarrow.parquet as pq
 
 from .package import DataPackage
 from .paths import ROOT
-from .tables import load_table
 
 BUNDLE = "kei-ev-atlas"
 # Zip entries carry this fixed time (zip cannot store dates before 1980) unless SOURCE_DATE_EPOCH says otherwise.
@@ -181,9 +180,8 @@ def write_checksums(folder: Path) -> Path:
     return out
 
 
-def write_release(pkg: DataPackage, folder: Path, root: Path = ROOT) -> list[Path]:
+def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path, root: Path = ROOT) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    tables = {name: load_table(pkg, name) for name in pkg.resources}
     for resource in pkg.resources:
         shutil.copyfile(pkg.path(resource), folder / f"{resource}.csv")
         write_json(pkg, resource, tables[resource], folder / f"{resource}.json")
@@ -195,9 +193,9 @@ def write_release(pkg: DataPackage, folder: Path, root: Path = ROOT) -> list[Pat
     return sorted(folder.iterdir())
 
 
-def write_downloads(pkg: DataPackage, out_dir: Path, root: Path = ROOT) -> list[Path]:
+def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path, root: Path = ROOT) -> list[Path]:
     """data/v<version>/ is written once, then copied to data/latest/ so the two are byte-identical."""
     version_dir = out_dir / f"v{pkg.meta['version']}"
-    written = write_release(pkg, version_dir, root)
+    written = write_release(pkg, tables, version_dir, root)
     shutil.copytree(version_dir, out_dir / "latest", dirs_exist_ok=True)
     return written

@@ -31,6 +31,9 @@ def check_frictionless(pkg: DataPackage) -> list[Problem]:
         name = task.name
         fields = {f.name: f for f in pkg.fields(name)} if name in pkg.resources else {}
         for e in task.errors:
+            # A blank row is reported once, as a blank row, not again as an empty primary key.
+            if e.type == "primary-key" and not any(getattr(e, "cells", None) or []):
+                continue
             problems.append(_problem(pkg, file, name, fields, e))
     return problems
 
@@ -62,6 +65,8 @@ def _problem(pkg, file, name, fields, e) -> Problem:
         row = 1
     if value is None:
         value = e.note or ""
+    if e.type == "blank-row":
+        value = "an empty row"
     if e.type in ("missing-cell", "extra-cell"):
         value = value or ""
     return Problem(file, row, column, rule, str(value), expected)

@@ -60,7 +60,7 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
-    write_downloads(pkg, staged / "data")
+    write_downloads(pkg, tables, staged / "data")
     write_generated_pages(pkg, tables, staged)
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     (staged / "download.md").write_text(

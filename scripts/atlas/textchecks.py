@@ -1,5 +1,5 @@
 """Checks on the bytes of each CSV that frictionless lets pass: encoding, BOM, line ends, final newline,
-blank lines, stray spaces and booleans spelled other than true/false."""
+stray spaces and booleans spelled other than true/false."""
 from __future__ import annotations
 
 import csv
@@ -44,8 +44,7 @@ def _check_cells(pkg: DataPackage, name: str, file: str, text: str) -> list[Prob
     for row in reader:
         line = reader.line_num
         if not row or all(c == "" for c in row):
-            problems.append(Problem(file, line, None, "blank-row", "an empty row", "no blank rows"))
-            continue
+            continue  # frictionless reports blank rows
         for col, cell in zip(header, row):
             if cell != cell.strip():
                 problems.append(Problem(file, line, col, "no-surrounding-space", cell, "no leading or trailing spaces"))
