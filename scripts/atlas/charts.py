@@ -467,7 +467,7 @@ TOKYO_VIEW = {"type": "mercator", "center": [139.6, 35.75], "scale": 9000, "tran
 def plants_map_japan(pkg: DataPackage, tables) -> ChartResult:
     pl = _plants_frame(tables)
     jp = pl[pl["country"] == "JP"]
-    features = geo.countries("countries-50m.json", {geo.ISO_NUMERIC["JP"]})
+    features = geo.countries(pkg.root, "countries-50m.json", {geo.ISO_NUMERIC["JP"]})
     chart = alt.hconcat(
         _plants_layers(pkg, features, jp, JAPAN_VIEW, 380, 440, "Japan"),
         _plants_layers(pkg, features, jp, TOKYO_VIEW, 240, 240, "Tokyo area"),
@@ -477,7 +477,7 @@ def plants_map_japan(pkg: DataPackage, tables) -> ChartResult:
 
 def plants_map_world(pkg: DataPackage, tables) -> ChartResult:
     pl = _plants_frame(tables)
-    features = [f for f in geo.countries("countries-110m.json") if f["properties"].get("name") != "Antarctica"]
+    features = [f for f in geo.countries(pkg.root, "countries-110m.json") if f["properties"].get("name") != "Antarctica"]
     chart = _plants_layers(pkg, features, pl, {"type": "equalEarth"}, WIDTH, 340)
     return _plants_result("plants-map-world", "Plants worldwide", chart, pl, "World map")
 

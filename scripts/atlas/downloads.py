@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .package import DataPackage
-from .paths import ROOT
 
 BUNDLE = "kei-ev-atlas"
 # Zip entries carry this fixed time (zip cannot store dates before 1980) unless SOURCE_DATE_EPOCH says otherwise.
@@ -151,9 +150,10 @@ def _zip_time() -> tuple:
     return ZIP_EPOCH
 
 
-def write_zip(pkg: DataPackage, path: Path, root: Path = ROOT) -> None:
+def write_zip(pkg: DataPackage, path: Path) -> None:
     """The whole package: datapackage.json (paths as in the repository), datasets/*.csv and the documents
-    that travel with it, in a fixed order with fixed timestamps and permissions."""
+    that travel with it (found beside datapackage.json), in a fixed order with fixed timestamps and permissions."""
+    root = pkg.root
     entries = {"datapackage.json": (json.dumps(pkg.meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
     for resource in pkg.resources:
         entries[pkg.relpath(resource)] = pkg.path(resource).read_bytes()
@@ -180,7 +180,7 @@ def write_checksums(folder: Path) -> Path:
     return out
 
 
-def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path, root: Path = ROOT) -> list[Path]:
+def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for resource in pkg.resources:
         shutil.copyfile(pkg.path(resource), folder / f"{resource}.csv")
@@ -188,14 +188,14 @@ def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Pat
         write_parquet(pkg, resource, tables[resource], folder / f"{resource}.parquet")
     (folder / "datapackage.json").write_text(json.dumps(published_descriptor(pkg), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_sqlite(pkg, tables, folder / f"{BUNDLE}.sqlite")
-    write_zip(pkg, folder / f"{BUNDLE}.zip", root)
+    write_zip(pkg, folder / f"{BUNDLE}.zip")
     write_checksums(folder)
     return sorted(folder.iterdir())
 
 
-def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path, root: Path = ROOT) -> list[Path]:
+def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """data/v<version>/ is written once, then copied to data/latest/ so the two are byte-identical."""
     version_dir = out_dir / f"v{pkg.meta['version']}"
-    written = write_release(pkg, tables, version_dir, root)
+    written = write_release(pkg, tables, version_dir)
     shutil.copytree(version_dir, out_dir / "latest", dirs_exist_ok=True)
     return written

@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .paths import ROOT
+from pathlib import Path
 
-ATLAS = ROOT / "vendor" / "world-atlas"
+# Relative to the project root (the folder of datapackage.json).
+ATLAS = Path("vendor") / "world-atlas"
 # ISO 3166-1 numeric codes, as world-atlas names its countries by them.
 ISO_NUMERIC = {"JP": "392"}
 
 
 @lru_cache(maxsize=4)
-def _topology(name: str) -> dict:
-    return json.loads((ATLAS / name).read_text(encoding="utf-8"))
+def _topology(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -43,9 +44,9 @@ def _ring(indexes: list[int], arcs) -> list[tuple[float, float]]:
     return ring
 
 
-def countries(name: str = "countries-110m.json", ids: set[str] | None = None) -> list[dict]:
-    """GeoJSON features of the countries in a world-atlas file, optionally only those with the given numeric ids."""
-    topology = _topology(name)
+def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | None = None) -> list[dict]:
+    """GeoJSON features of the countries in the project's world-atlas file, optionally only those with the given numeric ids."""
+    topology = _topology((root / ATLAS / name).resolve())
     arcs = _arcs(topology)
     features = []
     for geom in topology["objects"]["countries"]["geometries"]:

@@ -1,4 +1,6 @@
-"""Where things live in the repository. Every stage takes paths as arguments; these are the defaults."""
+"""Where the repository's own project lives. Every stage takes its paths as arguments and finds the
+files it reads beside `datapackage.json` (the project root), so a fixture project builds on its own;
+these are the defaults for the repository itself."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -6,4 +8,3 @@ DATAPACKAGE = ROOT / "datapackage.json"
 DOCS = ROOT / "docs"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 BUILD = ROOT / "build"
-SITE = BUILD / "site"

@@ -41,12 +41,14 @@ def source_date_epoch(root: Path = ROOT) -> str:
 
 
 def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
-    """Copy the hand-written docs and add everything generated; return the staged docs folder."""
+    """Copy the hand-written docs and add everything generated; return the staged docs folder.
+
+    The changelog and the citation are the project's own, found beside datapackage.json."""
     pkg = DataPackage(descriptor)
     tables = load_tables(pkg)
     staged = stage / "docs"
     shutil.copytree(docs, staged)
-    changelog = ROOT / "CHANGELOG.md"
+    changelog = pkg.root / "CHANGELOG.md"
     if changelog.exists():
         shutil.copyfile(changelog, staged / "changelog.md")
 
@@ -62,14 +64,18 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     write_vega_runtime(staged / "assets" / "vega")
     write_downloads(pkg, tables, staged / "data")
     write_generated_pages(pkg, tables, staged)
-    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    citation_file = pkg.root / "CITATION.cff"
+    citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
         download_page(pkg, staged / "data" / "latest", citation, os.environ.get("ATLAS_SITE_URL")), encoding="utf-8")
 
     for page in sorted(staged.rglob("*.md")):
         rel = page.relative_to(staged).as_posix()
         text = page.read_text(encoding="utf-8")
-        new = replace_markers(text, rel, makers)
+        try:
+            new = replace_markers(text, rel, makers)
+        except KeyError as e:
+            raise BuildFailed(e.args[0]) from e
         if new != text:
             page.write_text(new, encoding="utf-8")
     return staged
@@ -128,11 +134,21 @@ def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: P
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m atlas site [PROJECT]`: build PROJECT (a folder with datapackage.json, mkdocs.yml and
+    docs/; the repository by default) into PROJECT/build/site."""
+    args = sys.argv[1:] if argv is None else argv
+    project = Path(args[0]).resolve() if args else ROOT
     try:
-        site = build_site()
+        site = build_site(project / "datapackage.json", project / "docs", project / "mkdocs.yml", project / "build")
     except BuildFailed as e:
         print(f"make site: {e}", file=sys.stderr)
         print("build/site was left as it was.", file=sys.stderr)
         return 1
-    print(f"ok: site built in {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
+    except Exception as e:  # a bug must still end in one readable line; ATLAS_DEBUG=1 shows the traceback
+        if os.environ.get("ATLAS_DEBUG"):
+            raise
+        print(f"make site: internal error: {type(e).__name__}: {e} (ATLAS_DEBUG=1 shows where)", file=sys.stderr)
+        print("build/site was left as it was.", file=sys.stderr)
+        return 1
+    print(f"ok: site built in {site.relative_to(project) if site.is_relative_to(project) else site}")
     return 0
