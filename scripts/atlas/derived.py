@@ -22,18 +22,20 @@ def computed_shares(tables: dict[str, list[dict]]) -> list[tuple[dict, float | N
     sales = {}
     for r in tables.get("sales", []):
         if r.get("preferred") == "true" and r.get("status") == "reported" and r.get("cumulative") == "false" and r.get("measure") == "sales":
-            sales[(r["model_id"], r["geography"], r["period"])] = r
+            sales[(r.get("model_id"), r.get("geography"), r.get("period"))] = r
     totals = {}
     for r in tables.get("market_totals", []):
         if r.get("preferred") == "true" and r.get("status") == "reported":
-            totals[(r["market"], r.get("maker"), r["geography"], r["period"])] = r
+            totals[(r.get("market"), r.get("maker"), r.get("geography"), r.get("period"))] = r
     result = []
     for r in tables.get("market_share", []):
-        geo, period = r["geography"], r["period"]
-        num, num_table = sales.get((r["subject"], geo, period)), "sales"
+        subject, market, geo, period = r.get("subject"), r.get("market"), r.get("geography"), r.get("period")
+        if None in (subject, market, geo, period):
+            continue  # a rejected cell: nothing to compute against
+        num, num_table = sales.get((subject, geo, period)), "sales"
         if num is None:
-            num, num_table = totals.get((r["subject"], "all", geo, period)) or totals.get((r["market"], r["subject"], geo, period)), "market_totals"
-        den = totals.get((r["market"], "all", geo, period))
+            num, num_table = totals.get((subject, "all", geo, period)) or totals.get((market, subject, geo, period)), "market_totals"
+        den = totals.get((market, "all", geo, period))
         value = None
         if num and den and _num(num["units"]) is not None and _num(den["units"]):
             value = 100.0 * _num(num["units"]) / _num(den["units"])

@@ -31,8 +31,9 @@ def check_frictionless(pkg: DataPackage) -> list[Problem]:
         name = task.name
         fields = {f.name: f for f in pkg.fields(name)} if name in pkg.resources else {}
         for e in task.errors:
-            # A blank row is reported once, as a blank row, not again as an empty primary key.
-            if e.type == "primary-key" and not any(getattr(e, "cells", None) or []):
+            # A blank row, or an empty key cell, is reported once (as a blank row, or as a required value),
+            # not again as a primary-key clash.
+            if e.type == "primary-key" and not all(getattr(e, "cells", None) or []):
                 continue
             problems.append(_problem(pkg, file, name, fields, e))
     return problems
@@ -49,7 +50,7 @@ def _problem(pkg, file, name, fields, e) -> Problem:
         if m:
             rule, expected = m.group(1), _constraint_expected(m.group(1), m.group(2))
     elif e.type == "type-error" and column in fields:
-        expected = expected.format(type=fields[column].type)
+        expected = "true or false" if fields[column].type == "boolean" else expected.format(type=fields[column].type)
     elif e.type == "primary-key":
         key = pkg.primary_key(name)
         value = ", ".join(f"{k}={c}" for k, c in zip([f.name for f in fields.values()], e.cells) if k in key)

@@ -1,13 +1,18 @@
-"""The project's own rules: what DESIGN.md asks of the data beyond what a Table Schema can say.
+"""The project's own rules: what the design asks of the data beyond what a Table Schema can say.
 
-Each rule reads the raw rows (strings) and skips a cell it cannot parse: frictionless has already
-reported that cell, and one bad value should produce one message, not a cascade.
+Each rule is registered once (id, one-line description, the tables it reads) in `RULES`; the validator
+runs them, the Methodology page lists them and the tests demand a failing case for each.
+
+Rules read the raw rows (strings). A cell that frictionless or the text checks already rejected
+reaches them as None and is skipped, as is every fact that depends on it: one bad value, one message.
 """
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from typing import Callable, Iterable, NamedTuple
 from urllib.parse import urlparse
 
 from .derived import computed_shares
@@ -44,7 +49,61 @@ FACT_KEYS = {
     "market_share": ["subject", "market", "geography", "period"],
     "company_results": ["maker", "fiscal_year"],
 }
+PERIOD_TABLES = ("sales", "market_totals", "market_share")
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
+EVERY_TABLE = ("*",)
+
+
+class Finding(NamedTuple):
+    """What a rule found: the table, the row (line in the file), the column, the value and what was expected."""
+    table: str
+    row: int | None
+    column: str | None
+    value: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    tables: tuple[str, ...]
+    check: Callable[[dict[str, list[dict]]], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, description: str, tables: tuple[str, ...]):
+    def register(check):
+        RULES[rule_id] = Rule(rule_id, description, tables, check)
+        return check
+    return register
+
+
+def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = frozenset()) -> list[Problem]:
+    """Run every rule. `rejected` holds the (file, row, column) of cells an earlier check refused (column
+    None: the whole row); those cells reach the rules as None."""
+    files = {name: pkg.relpath(name) for name in pkg.resources}
+    tables = {name: _mask(pkg.rows(name), files[name], rejected) for name in pkg.resources}
+    problems: list[Problem] = []
+    for r in RULES.values():
+        for f in r.check(tables):
+            problems.append(Problem(files[f.table], f.row, f.column, r.id, f.value, f.expected))
+    return problems
+
+
+def _mask(rows: list[dict], file: str, rejected) -> list[dict]:
+    if not rejected:
+        return rows
+    out = []
+    for r in rows:
+        if (file, r["_row"], None) in rejected:
+            r = {k: (v if k == "_row" else None) for k, v in r.items()}
+        else:
+            r = {k: (None if (file, r["_row"], k) in rejected else v) for k, v in r.items()}
+        out.append(r)
+    return out
 
 
 def today() -> date:
@@ -59,67 +118,59 @@ def _date(s: str) -> date | None:
         return None
 
 
-def _num(s: str) -> float | None:
+def _num(s: str | None) -> float | None:
     try:
         return float(s)
     except (TypeError, ValueError):
         return None
 
 
-def check_rules(pkg: DataPackage) -> list[Problem]:
-    tables = {name: pkg.rows(name) for name in pkg.resources}
-    files = {name: pkg.relpath(name) for name in pkg.resources}
-    problems: list[Problem] = []
-    for rule in (
-        period_labels_match_dates,
-        one_preferred_per_fact,
-        parts_within_whole,
-        shares_match_computed,
-        coordinates_in_country,
-        sources_all_cited,
-        urls_absolute,
-        cumulative_never_decreases,
-        nothing_in_the_future,
-        date_precision_consistent,
-        twins_symmetric,
-        lineage_acyclic,
-        kei_flag_matches_segment,
-    ):
-        problems += rule(tables, files)
-    return problems
+def _rows(tables, name):
+    return tables.get(name, [])
 
 
-def period_labels_match_dates(tables, files):
-    out = []
-    for name in ("sales", "market_totals", "market_share"):
-        for r in tables.get(name, []):
-            try:
-                start, end = period_bounds(r["period"])
-            except PeriodError as e:
-                out.append(Problem(files[name], r["_row"], "period", "period-label", r["period"], f"a known period label ({e})"))
+@rule("period-label", "Every period label is one the atlas knows: 2023, FY2023, 2023-06, 2023-Q3, FY2023-H1 or start/end dates.",
+      PERIOD_TABLES)
+def period_labels_known(tables):
+    for name in PERIOD_TABLES:
+        for r in _rows(tables, name):
+            if r.get("period") is None:
                 continue
+            try:
+                period_bounds(r["period"])
+            except PeriodError as e:
+                yield Finding(name, r["_row"], "period", r["period"], f"a known period label ({e})")
+
+
+@rule("period-dates", "period_start and period_end are the first and last day of the period the label names.", PERIOD_TABLES)
+def period_labels_match_dates(tables):
+    for name in PERIOD_TABLES:
+        for r in _rows(tables, name):
+            try:
+                start, end = period_bounds(r.get("period") or "")
+            except PeriodError:
+                continue  # reported by period-label, or already rejected
             for col, want in (("period_start", start), ("period_end", end)):
-                got = _date(r.get(col, ""))
+                got = _date(r.get(col))
                 if got is not None and got != want:
-                    out.append(Problem(files[name], r["_row"], col, "period-dates", r[col], f"{want.isoformat()} for period {r['period']}"))
-    return out
+                    yield Finding(name, r["_row"], col, r[col], f"{want.isoformat()} for period {r['period']}")
 
 
-def one_preferred_per_fact(tables, files):
-    out = []
+@rule("one-preferred", "Exactly one row of each fact is preferred, however many sources state it.", tuple(FACT_KEYS))
+def one_preferred_per_fact(tables):
     for name, key in FACT_KEYS.items():
         groups = defaultdict(list)
-        for r in tables.get(name, []):
-            groups[tuple(r.get(k, "") for k in key)].append(r)
+        for r in _rows(tables, name):
+            groups[tuple(r.get(k) for k in key)].append(r)
         for fact, rows in groups.items():
-            chosen = [r for r in rows if r.get("preferred") == "true"]
+            if None in fact or any(r.get("preferred") is None for r in rows):
+                continue  # a rejected key or flag: the fact cannot be told apart
+            chosen = [r for r in rows if r["preferred"] == "true"]
             if len(chosen) != 1:
                 where = rows[0] if not chosen else chosen[1]
                 label = ", ".join(f"{k}={v}" for k, v in zip(key, fact))
-                out.append(Problem(files[name], where["_row"], "preferred", "one-preferred",
-                                   f"{len(chosen)} preferred of {len(rows)} rows for {label}",
-                                   "exactly one preferred row per fact"))
-    return out
+                yield Finding(name, where["_row"], "preferred", f"{len(chosen)} preferred of {len(rows)} rows for {label}",
+                              "exactly one preferred row per fact")
 
 
 def _preferred_flows(rows, key):
@@ -130,171 +181,168 @@ def _preferred_flows(rows, key):
             continue
         units = _num(r.get("units"))
         try:
-            start, end = period_bounds(r["period"])
+            start, end = period_bounds(r.get("period") or "")
             kind = kind_of(r["period"])
         except PeriodError:
             continue
         if units is not None:
-            groups[tuple(r.get(k, "") for k in key)].append((kind, start, end, units, r))
+            groups[tuple(r.get(k) for k in key)].append((kind, start, end, units, r))
     return groups
 
 
-def parts_within_whole(tables, files):
-    """Months, quarters and halves that fall inside a year (calendar or fiscal) must not add up to more than it."""
-    out = []
+@rule("parts-within-whole", "Months, quarters and halves inside a year (calendar or fiscal) add up to no more than it.",
+      ("sales", "market_totals"))
+def parts_within_whole(tables):
     for name, key in (("sales", ["model_id", "geography", "measure"]), ("market_totals", ["market", "maker", "geography"])):
-        for group in _preferred_flows(tables.get(name, []), key).values():
+        for group in _preferred_flows(_rows(tables, name), key).values():
             wholes = [g for g in group if g[0] in ("year", "fiscal-year")]
             for _, wstart, wend, wunits, wrow in wholes:
                 for part_kind in ("month", "quarter", "half", "fiscal-quarter", "fiscal-half"):
                     parts = [g for g in group if g[0] == part_kind and wstart <= g[1] and g[2] <= wend]
                     total = sum(g[3] for g in parts)
                     if parts and total > wunits:
-                        out.append(Problem(files[name], wrow["_row"], "units", "parts-within-whole",
-                                           f"{part_kind} rows of {wrow['period']} add up to {total:g}",
-                                           f"at most {wunits:g}, the {wrow['period']} figure"))
-    return out
+                        yield Finding(name, wrow["_row"], "units", f"{part_kind} rows of {wrow['period']} add up to {total:g}",
+                                      f"at most {wunits:g}, the {wrow['period']} figure")
 
 
-def shares_match_computed(tables, files):
-    out = []
+@rule("share-matches-computed", "A reported share is close to the share computed from the same place and period's sales "
+      "and market totals (1 point; 5 where the source qualifies it; 0.1 for a derived share).",
+      ("market_share", "sales", "market_totals"))
+def shares_match_computed(tables):
     for r, computed, num, num_file, den in computed_shares(tables):
         reported = _num(r.get("share_pct"))
         if computed is None or reported is None:
             continue
         tol = SHARE_TOLERANCE_PP.get(r.get("status"), 1.0)
         if abs(computed - reported) > tol:
-            out.append(Problem(files["market_share"], r["_row"], "share_pct", "share-matches-computed", r["share_pct"],
-                               f"within {tol:g} points of {computed:.1f}, computed from {num_file} row {num['_row']} "
-                               f"and market_totals row {den['_row']}"))
-    return out
+            yield Finding("market_share", r["_row"], "share_pct", r["share_pct"],
+                          f"within {tol:g} points of {computed:.1f}, computed from {num_file} row {num['_row']} "
+                          f"and market_totals row {den['_row']}")
 
 
-def coordinates_in_country(tables, files):
-    out = []
-    for r in tables.get("plants", []):
+@rule("coordinates-in-country", "A plant's coordinates fall inside the bounding box of the country it names.", ("plants",))
+def coordinates_in_country(tables):
+    for r in _rows(tables, "plants"):
         lat, lon = _num(r.get("latitude")), _num(r.get("longitude"))
-        box = COUNTRY_BOXES.get(r.get("country"))
-        if lat is None or lon is None:
+        if lat is None or lon is None or r.get("country") is None:
             continue
+        box = COUNTRY_BOXES.get(r["country"])
         if box is None:
-            out.append(Problem(files["plants"], r["_row"], "country", "coordinates-in-country", r.get("country", ""),
-                               f"a country with a bounding box in rules.py ({', '.join(sorted(COUNTRY_BOXES))})"))
+            yield Finding("plants", r["_row"], "country", r["country"],
+                          f"a country with a bounding box in rules.py ({', '.join(sorted(COUNTRY_BOXES))})")
             continue
         s, w, n, e = box
         if not (s <= lat <= n and w <= lon <= e):
-            out.append(Problem(files["plants"], r["_row"], "latitude,longitude", "coordinates-in-country", f"{lat}, {lon}",
-                               f"a point inside {r['country']} (lat {s} to {n}, lon {w} to {e})"))
-    return out
+            yield Finding("plants", r["_row"], "latitude,longitude", f"{lat}, {lon}",
+                          f"a point inside {r['country']} (lat {s} to {n}, lon {w} to {e})")
 
 
-def sources_all_cited(tables, files):
+@rule("source-cited", "Every source is cited by at least one row of another table.", EVERY_TABLE)
+def sources_all_cited(tables):
     cited = {r.get(c) for name, rows in tables.items() if name != "sources" for r in rows for c in SOURCE_COLUMNS if r.get(c)}
-    return [Problem(files["sources"], r["_row"], "source_id", "source-cited", r["source_id"], "a source cited by at least one row")
-            for r in tables.get("sources", []) if r.get("source_id") and r["source_id"] not in cited]
+    for r in _rows(tables, "sources"):
+        if r.get("source_id") and r["source_id"] not in cited:
+            yield Finding("sources", r["_row"], "source_id", r["source_id"], "a source cited by at least one row")
 
 
-def urls_absolute(tables, files):
-    out = []
-    for r in tables.get("sources", []):
-        u = urlparse(r.get("url", ""))
+@rule("absolute-url", "Every source's URL is an absolute http or https address.", ("sources",))
+def urls_absolute(tables):
+    for r in _rows(tables, "sources"):
+        if r.get("url") is None:
+            continue
+        u = urlparse(r["url"])
         if u.scheme not in ("http", "https") or not u.netloc:
-            out.append(Problem(files["sources"], r["_row"], "url", "absolute-url", r.get("url", ""), "an absolute http(s) URL"))
-    return out
+            yield Finding("sources", r["_row"], "url", r["url"], "an absolute http(s) URL")
 
 
-def cumulative_never_decreases(tables, files):
-    out = []
+@rule("cumulative-nondecreasing", "A running total never falls for the same model, place and measure.", ("sales",))
+def cumulative_never_decreases(tables):
     series = defaultdict(list)
-    for r in tables.get("sales", []):
+    for r in _rows(tables, "sales"):
         end, units = _date(r.get("period_end")), _num(r.get("units"))
         if r.get("cumulative") == "true" and r.get("preferred") == "true" and end and units is not None:
-            series[(r["model_id"], r["geography"], r["measure"])].append((end, units, r))
+            series[(r.get("model_id"), r.get("geography"), r.get("measure"))].append((end, units, r))
     for rows in series.values():
         rows.sort(key=lambda t: (t[0], t[1]))
         for (e1, u1, r1), (_, u2, r2) in zip(rows, rows[1:]):
             if u2 < u1:
-                out.append(Problem(files["sales"], r2["_row"], "units", "cumulative-nondecreasing", r2["units"],
-                                   f"at least {u1:g}, the running total at {e1.isoformat()} (row {r1['_row']})"))
-    return out
+                yield Finding("sales", r2["_row"], "units", r2["units"], f"at least {u1:g}, the running total at {e1.isoformat()} (row {r1['_row']})")
 
 
-def nothing_in_the_future(tables, files):
+@rule("not-in-future", "No date after today: a plan belongs in production as planned or reported, and a figure for a "
+      "period not yet over is an estimate.", ("sources", "events", "production", "models") + PERIOD_TABLES)
+def nothing_in_the_future(tables):
     now = today()
-    out = []
-
-    def future(name, r, col, value, expected):
-        out.append(Problem(files[name], r["_row"], col, "not-in-future", value, expected))
-
-    for r in tables.get("sources", []):
+    for r in _rows(tables, "sources"):
         for col in ("published", "accessed"):
             d = _date(r.get(col))
             if d and d > now:
-                future("sources", r, col, r[col], f"a date no later than {now}")
-    for r in tables.get("events", []):
+                yield Finding("sources", r["_row"], col, r[col], f"a date no later than {now}")
+    for r in _rows(tables, "events"):
         d = _date(r.get("date"))
         if d and d > now:
-            future("events", r, "date", r["date"], f"a date no later than {now}; a plan belongs in production with status planned or reported")
-    for r in tables.get("production", []):
+            yield Finding("events", r["_row"], "date", r["date"], f"a date no later than {now}; a plan belongs in production with status planned or reported")
+    for r in _rows(tables, "production"):
         y = _num(r.get("start_year"))
-        if y and y > now.year and r.get("status") not in ("planned", "reported", "cancelled"):
-            future("production", r, "start_year", r["start_year"], "status planned, reported or cancelled for a start in the future")
-    for name in ("sales", "market_totals", "market_share"):
-        for r in tables.get(name, []):
+        if y and y > now.year and r.get("status") not in ("planned", "reported", "cancelled", None):
+            yield Finding("production", r["_row"], "start_year", r["start_year"], "status planned, reported or cancelled for a start in the future")
+    for name in PERIOD_TABLES:
+        for r in _rows(tables, name):
             d = _date(r.get("period_end"))
-            if d and d > now and r.get("status") != "estimate":
-                future(name, r, "period_end", r["period_end"], "status estimate (a forecast) for a period not yet over")
-    for r in tables.get("models", []):
+            if d and d > now and r.get("status") not in ("estimate", None):
+                yield Finding(name, r["_row"], "period_end", r["period_end"], "status estimate (a forecast) for a period not yet over")
+    for r in _rows(tables, "models"):
         d, y = _date(r.get("launch_date")), _num(r.get("launch_year"))
         if (d and d > now) or (y and y > now.year):
-            future("models", r, "launch_date" if d else "launch_year", r.get("launch_date") or r.get("launch_year"),
-                   "a launch that has happened; a planned model leaves its launch empty and its plan goes in production")
-    return out
+            yield Finding("models", r["_row"], "launch_date" if d else "launch_year", r.get("launch_date") or r.get("launch_year"),
+                          "a launch that has happened; a planned model leaves its launch empty and its plan goes in production")
 
 
-def date_precision_consistent(tables, files):
-    out = []
-    for r in tables.get("events", []):
+@rule("date-precision", "An event dated to the month falls on day 01; one dated to the year on 1 January.", ("events",))
+def date_precision_consistent(tables):
+    for r in _rows(tables, "events"):
         d = _date(r.get("date"))
         p = r.get("date_precision")
         if d is None:
             continue
         if p == "month" and d.day != 1 or p == "year" and (d.month, d.day) != (1, 1):
-            out.append(Problem(files["events"], r["_row"], "date", "date-precision", r["date"],
-                               f"day 01{' and month 01' if p == 'year' else ''} when date_precision is {p}"))
-    return out
+            yield Finding("events", r["_row"], "date", r["date"], f"day 01{' and month 01' if p == 'year' else ''} when date_precision is {p}")
 
 
-def twins_symmetric(tables, files):
-    models = {r["model_id"]: r for r in tables.get("models", []) if r.get("model_id")}
-    out = []
+def _models(tables) -> dict[str, dict]:
+    return {r["model_id"]: r for r in _rows(tables, "models") if r.get("model_id")}
+
+
+@rule("twins-symmetric", "Badge twins name each other: if A's twin is B, B's twin is A.", ("models",))
+def twins_symmetric(tables):
+    models = _models(tables)
     for mid, r in models.items():
         twin = r.get("twin_id")
-        if twin and twin in models and models[twin].get("twin_id") != mid:
-            out.append(Problem(files["models"], models[twin]["_row"], "twin_id", "twins-symmetric",
-                               models[twin].get("twin_id", ""), f"{mid}, whose twin_id names this model"))
-    return out
+        if twin and twin in models and models[twin].get("twin_id") not in (mid, None):
+            yield Finding("models", models[twin]["_row"], "twin_id", models[twin].get("twin_id") or "",
+                          f"{mid}, whose twin_id names this model")
 
 
-def lineage_acyclic(tables, files):
-    models = {r["model_id"]: r for r in tables.get("models", []) if r.get("model_id")}
-    out = []
-    for mid, r in models.items():
-        seen, cur = {mid}, r.get("predecessor_id")
-        while cur and cur in models:
-            if cur in seen:
-                out.append(Problem(files["models"], r["_row"], "predecessor_id", "lineage-acyclic", r["predecessor_id"],
-                                   "a chain of predecessors that does not come back to this model"))
-                break
-            seen.add(cur)
+@rule("lineage-acyclic", "Following predecessors from any model never comes back to it.", ("models",))
+def lineage_acyclic(tables):
+    models = _models(tables)
+    loops = set()
+    for mid in models:
+        path, cur = [], mid
+        while cur and cur in models and cur not in path:
+            path.append(cur)
             cur = models[cur].get("predecessor_id")
-    return out
+        if cur in path:
+            loops.add(frozenset(path[path.index(cur):]))
+    for loop in sorted(loops, key=lambda ids: min(models[i]["_row"] for i in ids)):
+        # One message per loop, on its first row, however many models it runs through.
+        first = min(loop, key=lambda i: models[i]["_row"])
+        yield Finding("models", models[first]["_row"], "predecessor_id", models[first]["predecessor_id"],
+                      f"a chain of predecessors that does not come back to this model (loop: {', '.join(sorted(loop))})")
 
 
-def kei_flag_matches_segment(tables, files):
-    out = []
-    for r in tables.get("models", []):
+@rule("kei-flag", "is_kei is true exactly when the segment is kei.", ("models",))
+def kei_flag_matches_segment(tables):
+    for r in _rows(tables, "models"):
         if r.get("segment") and r.get("is_kei") in ("true", "false") and (r["segment"] == "kei") != (r["is_kei"] == "true"):
-            out.append(Problem(files["models"], r["_row"], "is_kei", "kei-flag", r["is_kei"],
-                               f"{'true' if r['segment'] == 'kei' else 'false'} for segment {r['segment']}"))
-    return out
+            yield Finding("models", r["_row"], "is_kei", r["is_kei"], f"{'true' if r['segment'] == 'kei' else 'false'} for segment {r['segment']}")

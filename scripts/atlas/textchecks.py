@@ -1,5 +1,6 @@
-"""Checks on the bytes of each CSV that frictionless lets pass: encoding, BOM, line ends, final newline,
-stray spaces and booleans spelled other than true/false."""
+"""Checks on the bytes of each CSV that frictionless lets pass: encoding, BOM, line ends, final newline
+and stray spaces. (Booleans spelled other than true/false are refused by the descriptor's trueValues
+and falseValues, in frictionless.)"""
 from __future__ import annotations
 
 import csv
@@ -7,6 +8,16 @@ import io
 
 from .package import DataPackage
 from .problems import Problem
+
+# Each check's id and what it asks, for the Methodology page and the tests (as rules.RULES is for the rules).
+TEXT_RULES = {
+    "file-exists": "Every file that datapackage.json names exists.",
+    "no-bom": "CSV files are UTF-8 without a byte order mark.",
+    "encoding": "CSV files are UTF-8 text.",
+    "line-ends": "Lines end with LF, not CR or CRLF.",
+    "final-newline": "The last row ends with a newline.",
+    "no-surrounding-space": "No cell starts or ends with a space.",
+}
 
 
 def check_text(pkg: DataPackage) -> list[Problem]:
@@ -38,7 +49,6 @@ def check_text(pkg: DataPackage) -> list[Problem]:
 
 def _check_cells(pkg: DataPackage, name: str, file: str, text: str) -> list[Problem]:
     problems = []
-    booleans = {f.name for f in pkg.fields(name) if f.type == "boolean"}
     reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")))
     header = next(reader, [])
     for row in reader:
@@ -48,6 +58,4 @@ def _check_cells(pkg: DataPackage, name: str, file: str, text: str) -> list[Prob
         for col, cell in zip(header, row):
             if cell != cell.strip():
                 problems.append(Problem(file, line, col, "no-surrounding-space", cell, "no leading or trailing spaces"))
-            elif col in booleans and cell not in ("true", "false", ""):
-                problems.append(Problem(file, line, col, "boolean-spelling", cell, "true or false"))
     return problems
