@@ -1,162 +1,250 @@
-"""Validation: the real package passes; each kind of corruption fails with file, row, column, rule and value."""
+"""Validation: each corruption of the `tiny` fixture yields exactly its expected problems, as
+(file, row, column, rule), the way frictionless-py's own tests compare report.flatten() with a list.
+
+CASES holds one corruption per check; a check registered without a case here, or a case that yields
+more (or other) problems than its one line, fails the suite.
+"""
 from __future__ import annotations
 
-import subprocess
-import sys
+import pytest
 
-
+from atlas.frictionless_check import FRICTIONLESS_RULES
 from atlas.paths import DATAPACKAGE, ROOT
+from atlas.rules import RULES
+from atlas.textchecks import TEXT_RULES
 from atlas.validate import validate_package
+from projects import Project, atlas
+
+S, M, E, P, MT, MS, PL, CR = (f"datasets/{n}.csv" for n in
+                              ("sales", "models", "events", "sources", "market_totals", "market_share", "plants", "company_results"))
 
 
-def messages(descriptor) -> list[str]:
-    return [str(p) for p in validate_package(descriptor)]
+def edit_lines(project, resource, change):
+    path = project.path(resource)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    change(lines)
+    path.write_text("\n".join(lines), encoding="utf-8")
 
+
+def add_column(project, resource, name, value):
+    rows = project.rows(resource)
+    for r in rows:
+        r[name] = value
+    project.write_rows(resource, rows, project.header(resource) + [name])
+
+
+def rename_column(project, resource, old, new):
+    header = [new if h == old else h for h in project.header(resource)]
+    rows = [{(new if k == old else k): v for k, v in r.items()} for r in project.rows(resource)]
+    project.write_rows(resource, rows, header)
+
+
+def replace_bytes(project, resource, fn):
+    path = project.path(resource)
+    path.write_bytes(fn(path.read_bytes()))
+
+
+def duplicate_header_column(project, resource):
+    edit_lines(project, resource, lambda L: L.__setitem__(0, L[0].replace("notes", "name")))
+
+
+def sales(p, i, col, value):
+    p.set_cell("sales", i, col, value)
+
+
+# Row numbers are lines of the file: the header is row 1. In the tiny fixture, sales rows 2-3 are the
+# Sakura's January and March 2023, row 7 its 2023 year (1000, preferred) and row 8 a second source's
+# 990; rows 10-11 its running totals (800, then 1500); models row 5 is the Sakura, row 6 its twin.
+CASES = {
+    # frictionless
+    "type-error": (lambda p: sales(p, 0, "units", "lots"), [(S, 2, "units", "type-error")]),
+    "required": (lambda p: p.set_cell("models", 0, "maker", ""), [(M, 2, "maker", "required")]),
+    "minimum": (lambda p: sales(p, 0, "units", "-5"), [(S, 2, "units", "minimum")]),
+    "maximum": (lambda p: p.set_cell("market_share", 0, "share_pct", "101"), [(MS, 2, "share_pct", "maximum")]),
+    "enum": (lambda p: p.set_cell("sources", 0, "reliability", "E"), [(P, 2, "reliability", "enum")]),
+    "pattern": (lambda p: p.set_cell("sources", 0, "language", "english"), [(P, 2, "language", "pattern")]),
+    "missing-cell": (lambda p: edit_lines(p, "events", lambda L: L.__setitem__(2, L[2].rsplit(",", 2)[0])),
+                     [(E, 3, "source_id", "missing-cell")]),
+    "extra-cell": (lambda p: edit_lines(p, "events", lambda L: L.__setitem__(2, L[2] + ",surplus")), [(E, 3, None, "extra-cell")]),
+    "blank-row": (lambda p: edit_lines(p, "sources", lambda L: L.insert(2, "")), [(P, 3, None, "blank-row")]),
+    "missing-label": (lambda p: p.write_rows("events", p.rows("events"), [h for h in p.header("events") if h != "notes"]),
+                      [(E, 1, "notes", "missing-label")]),
+    "extra-label": (lambda p: add_column(p, "events", "colour", "red"), [(E, 1, "colour", "extra-label")]),
+    "incorrect-label": (lambda p: rename_column(p, "events", "notes", "remarks"), [(E, 1, "notes", "incorrect-label")]),
+    "duplicate-label": (lambda p: duplicate_header_column(p, "models"), [(M, 1, "notes", "duplicate-label")]),
+    "blank-label": (lambda p: edit_lines(p, "plants", lambda L: L.__setitem__(0, L[0].replace(",notes", ","))), [(PL, 1, "notes", "blank-label")]),
+    "primary-key": (lambda p: p.append("models", dict(p.rows("models")[0])), [(M, 8, None, "primary-key")]),
+    "foreign-key": (lambda p: sales(p, 0, "source_id", "no-such-source"), [(S, 2, "source_id", "foreign-key")]),
+    # the bytes of the files
+    "file-exists": (lambda p: p.path("production").unlink(), [("datasets/production.csv", None, None, "file-exists")]),
+    "no-bom": (lambda p: replace_bytes(p, "models", lambda b: b"\xef\xbb\xbf" + b), [(M, 1, None, "no-bom")]),
+    "encoding": (lambda p: replace_bytes(p, "events", lambda b: b + "x,2024-01-01,day,launch,,,caf\u00e9,fx-news,\n".encode("latin-1")),
+                 [(E, 6, None, "encoding")]),
+    "line-ends": (lambda p: replace_bytes(p, "models", lambda b: b.replace(b"\n", b"\r\n")), [(M, 1, None, "line-ends")]),
+    "final-newline": (lambda p: replace_bytes(p, "models", lambda b: b.rstrip(b"\n")), [(M, 7, None, "final-newline")]),
+    "no-surrounding-space": (lambda p: p.set_cell("models", 0, "name", " Tama"), [(M, 2, "name", "no-surrounding-space")]),
+    # the project's rules
+    "period-label": (lambda p: sales(p, 0, "period", "2023-13"), [(S, 2, "period", "period-label")]),
+    "period-dates": (lambda p: sales(p, 0, "period_end", "2023-01-30"), [(S, 2, "period_end", "period-dates")]),
+    "one-preferred": (lambda p: sales(p, 6, "preferred", "true"), [(S, 8, "preferred", "one-preferred")]),
+    "parts-within-whole": (lambda p: sales(p, 1, "units", "950"), [(S, 7, "units", "parts-within-whole")]),
+    "share-matches-computed": (lambda p: p.set_cell("market_share", 0, "share_pct", "45"), [(MS, 2, "share_pct", "share-matches-computed")]),
+    "coordinates-in-country": (lambda p: p.set_cell("plants", 0, "longitude", "-133.76667"), [(PL, 2, "latitude,longitude", "coordinates-in-country")]),
+    "source-cited": (lambda p: p.append("sources", dict(p.rows("sources")[0], source_id="never-cited")), [(P, 6, "source_id", "source-cited")]),
+    "absolute-url": (lambda p: p.set_cell("sources", 0, "url", "https:///path"), [(P, 2, "url", "absolute-url")]),
+    "cumulative-nondecreasing": (lambda p: sales(p, 9, "units", "700"), [(S, 11, "units", "cumulative-nondecreasing")]),
+    "not-in-future": (lambda p: p.set_cell("events", 0, "date", "2030-01-01"), [(E, 2, "date", "not-in-future")]),
+    "date-precision": (lambda p: p.set_cell("events", 1, "date_precision", "month"), [(E, 3, "date", "date-precision")]),
+    "twins-symmetric": (lambda p: p.set_cell("models", 4, "twin_id", "tama-fx"), [(M, 6, "twin_id", "twins-symmetric")]),
+    "lineage-acyclic": (lambda p: p.set_cell("models", 0, "predecessor_id", "nissan-leaf-ze1"), [(M, 2, "predecessor_id", "lineage-acyclic")]),
+    "kei-flag": (lambda p: p.set_cell("models", 3, "is_kei", "false"), [(M, 5, "is_kei", "kei-flag")]),
+}
+
+CHECKS = {**FRICTIONLESS_RULES, **TEXT_RULES, **{r.id: r.description for r in RULES.values()}}
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setenv("ATLAS_TODAY", "2026-12-01")
+
+
+def test_the_tiny_fixture_is_valid(tiny):
+    assert tiny.places() == []
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_every_check_has_a_failing_case_and_a_description(check):
+    assert check in CASES, f"check {check!r} has no failing case in CASES"
+    assert CHECKS[check].endswith("."), check
+
+
+@pytest.mark.parametrize("check", sorted(CASES))
+def test_each_corruption_yields_exactly_its_problems(tiny, check):
+    corrupt, expected = CASES[check]
+    corrupt(tiny)
+    assert tiny.places() == expected
+    assert {rule for *_, rule in expected} == {check}
+
+
+# --- cascades: one fault, one message --------------------------------------------------------------
+
+def test_a_rejected_total_is_not_checked_again_by_the_share_and_sum_rules(tiny):
+    # units -3 would also break parts-within-whole and share-matches-computed if the rules saw it.
+    tiny.set_cell("market_totals", 0, "units", "-3")
+    assert tiny.places() == [(MT, 2, "units", "minimum")]
+
+
+def test_a_share_out_of_range_is_not_compared_with_the_computed_one(tiny):
+    tiny.set_cell("market_share", 0, "share_pct", "101")
+    assert tiny.places() == [(MS, 2, "share_pct", "maximum")]
+
+
+def test_a_badly_spelled_flag_is_one_type_error_not_a_preferred_row_count(tiny):
+    tiny.set_cell("sales", 5, "preferred", "True")
+    assert [str(p) for p in tiny.problems()] == [f"{S}:7:preferred: [type-error] found 'True', expected true or false"]
+
+
+def test_an_impossible_date_is_one_type_error(tiny):
+    tiny.set_cell("sales", 0, "period_end", "2023-02-30")
+    assert tiny.places() == [(S, 2, "period_end", "type-error")]
+
+
+def test_a_loop_through_three_models_is_one_message(tiny):
+    tiny.set_cell("models", 0, "predecessor_id", "nissan-leaf-ze1")
+    assert [str(p) for p in tiny.problems()] == [
+        f"{M}:2:predecessor_id: [lineage-acyclic] found 'nissan-leaf-ze1', expected a chain of predecessors that does not "
+        "come back to this model (loop: nissan-leaf-ze0, nissan-leaf-ze1, tama-fx)"]
+
+
+def test_a_model_that_is_its_own_predecessor_is_a_loop(tiny):
+    tiny.set_cell("models", 3, "predecessor_id", "nissan-sakura")
+    assert tiny.places() == [(M, 5, "predecessor_id", "lineage-acyclic")]
+
+
+def test_all_problems_are_reported_not_only_the_first(tiny):
+    tiny.set_cell("sales", 0, "units", "-1")
+    tiny.set_cell("models", 0, "maker", "")
+    tiny.set_cell("sources", 1, "url", "https:///x")
+    assert tiny.places() == [(M, 2, "maker", "required"), (S, 2, "units", "minimum"), (P, 3, "url", "absolute-url")]
+
+
+# --- what a message says -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("corrupt, line", [
+    (lambda p: sales(p, 0, "units", "-5"), f"{S}:2:units: [minimum] found '-5', expected a value >= 0"),
+    (lambda p: sales(p, 0, "units", "lots"), f"{S}:2:units: [type-error] found 'lots', expected a value of type integer"),
+    (lambda p: p.set_cell("models", 0, "maker", ""), f"{M}:2:maker: [required] found '', expected a value (the column is required)"),
+    (lambda p: sales(p, 0, "source_id", "nope"), f"{S}:2:source_id: [foreign-key] found 'nope', expected a value that exists in sources.source_id"),
+    (lambda p: p.set_cell("models", 1, "predecessor_id", "nope"),
+     f"{M}:3:predecessor_id: [foreign-key] found 'nope', expected a value that exists in models.model_id"),
+    (lambda p: sales(p, 0, "period_end", "2023-01-30"), f"{S}:2:period_end: [period-dates] found '2023-01-30', expected 2023-01-31 for period 2023-01"),
+    (lambda p: sales(p, 1, "units", "950"),
+     f"{S}:7:units: [parts-within-whole] found 'month rows of 2023 add up to 1050', expected at most 1000, the 2023 figure"),
+    (lambda p: p.set_cell("market_share", 0, "share_pct", "45"),
+     f"{MS}:2:share_pct: [share-matches-computed] found '45', expected within 1 points of 40.0, computed from sales row 7 and market_totals row 2"),
+    (lambda p: sales(p, 9, "units", "700"),
+     f"{S}:11:units: [cumulative-nondecreasing] found '700', expected at least 800, the running total at 2023-06-30 (row 10)"),
+    (lambda p: sales(p, 6, "preferred", "true"),
+     f"{S}:8:preferred: [one-preferred] found '2 preferred of 2 rows for model_id=nissan-sakura, geography=JP, period=2023, "
+     "measure=sales, cumulative=false', expected exactly one preferred row per fact"),
+    (lambda p: p.set_cell("models", 3, "is_kei", "false"), f"{M}:5:is_kei: [kei-flag] found 'false', expected true for segment kei"),
+    (lambda p: p.set_cell("models", 4, "twin_id", "tama-fx"),
+     f"{M}:6:twin_id: [twins-symmetric] found 'tama-fx', expected nissan-sakura, whose twin_id names this model"),
+    (lambda p: p.set_cell("events", 1, "date_precision", "year"), f"{E}:3:date: [date-precision] found '2022-06-16', expected day 01 and month 01 when date_precision is year"),
+])
+def test_message_names_file_row_column_rule_value_and_expectation(tiny, corrupt, line):
+    corrupt(tiny)
+    assert [str(p) for p in tiny.problems()] == [line]
+
+
+def test_a_share_within_tolerance_passes_and_one_beyond_fails(tiny):
+    tiny.set_cell("market_share", 0, "share_pct", "41")  # computed 40.0: 1 point is within the tolerance
+    assert tiny.places() == []
+    tiny.set_cell("market_share", 0, "share_pct", "41.1")
+    assert tiny.places() == [(MS, 2, "share_pct", "share-matches-computed")]
+    tiny.set_cell("market_share", 0, "status", "approx")  # "about 41%": 5 points of room
+    assert tiny.places() == []
+
+
+def test_a_figure_for_a_period_not_yet_over_must_be_an_estimate(tiny, monkeypatch):
+    monkeypatch.setenv("ATLAS_TODAY", "2023-12-30")
+    assert (S, 7, "period_end", "not-in-future") in tiny.places()
+    tiny.set_cell("sales", 5, "status", "estimate")
+    assert (S, 7, "period_end", "not-in-future") not in tiny.places()
+
+
+def test_a_planned_start_after_today_is_allowed_only_as_a_plan(tiny):
+    tiny.set_cell("production", 2, "status", "active")
+    assert tiny.places() == [("datasets/production.csv", 4, "start_year", "not-in-future")]
+
+
+# --- the real package, and the command line -----------------------------------------------------------
 
 def test_real_package_is_valid():
-    assert messages(DATAPACKAGE) == []
-
-
-def test_every_resource_has_rows():
-    from atlas.package import DataPackage
-
-    pkg = DataPackage(DATAPACKAGE)
-    assert {name: len(pkg.rows(name)) > 0 for name in pkg.resources} == {name: True for name in pkg.resources}
-
-
-# --- frictionless errors, one per type -------------------------------------------------------------
-
-def test_negative_units_names_file_row_column_rule_value(pkg_copy):
-    row = pkg_copy.set_cell("sales", 0, "units", "-5")
-    assert f"datasets/sales.csv:{row}:units: [minimum] found '-5', expected a value >= 0" in messages(pkg_copy.descriptor)
-
-
-def test_wrong_type(pkg_copy):
-    row = pkg_copy.set_cell("sales", 0, "units", "lots")
-    assert f"datasets/sales.csv:{row}:units: [type-error] found 'lots', expected a value of type integer" in messages(pkg_copy.descriptor)
-
-
-def test_missing_required_value(pkg_copy):
-    row = pkg_copy.set_cell("models", 0, "maker", "")
-    assert f"datasets/models.csv:{row}:maker: [required] found '', expected a value (the column is required)" in messages(pkg_copy.descriptor)
-
-
-def test_bad_enum(pkg_copy):
-    row = pkg_copy.set_cell("sources", 0, "reliability", "E")
-    assert any(m.startswith(f"datasets/sources.csv:{row}:reliability: [enum] found 'E', expected one of") for m in messages(pkg_copy.descriptor))
-
-
-def test_duplicate_primary_key(pkg_copy):
-    first = pkg_copy.rows("models")[0]
-    (row,) = pkg_copy.append("models", dict(first))
-    assert any(m.startswith(f"datasets/models.csv:{row}: [primary-key] found 'model_id={first['model_id']}'")
-               for m in messages(pkg_copy.descriptor))
-
-
-def test_broken_foreign_key(pkg_copy):
-    row = pkg_copy.set_cell("sales", 0, "source_id", "no-such-source")
-    assert f"datasets/sales.csv:{row}:source_id: [foreign-key] found 'no-such-source', expected a value that exists in sources.source_id" in messages(pkg_copy.descriptor)
-
-
-def test_broken_self_reference(pkg_copy):
-    row = pkg_copy.set_cell("models", 0, "predecessor_id", "no-such-model")
-    assert f"datasets/models.csv:{row}:predecessor_id: [foreign-key] found 'no-such-model', expected a value that exists in models.model_id" in messages(pkg_copy.descriptor)
-
-
-def test_extra_column(pkg_copy):
-    rows = pkg_copy.rows("events")
-    for r in rows:
-        r["colour"] = "red"
-    pkg_copy.write_rows("events", rows, pkg_copy.header("events") + ["colour"])
-    assert any(m.startswith("datasets/events.csv:1:colour: [extra-label] found 'colour'") for m in messages(pkg_copy.descriptor))
-
-
-def test_missing_column(pkg_copy):
-    header = [h for h in pkg_copy.header("events") if h != "notes"]
-    pkg_copy.write_rows("events", pkg_copy.rows("events"), header)
-    assert any(m.startswith("datasets/events.csv:1:notes: [missing-label]") for m in messages(pkg_copy.descriptor))
-
-
-def test_blank_row(pkg_copy):
-    path = pkg_copy.path("sources")
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines.insert(2, "")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    # One message for one blank row: no duplicate from a second checker, no cascade into the primary key.
-    assert messages(pkg_copy.descriptor) == ["datasets/sources.csv:3: [blank-row] found 'an empty row', expected no blank rows"]
-
-
-def test_bad_encoding(pkg_copy):
-    path = pkg_copy.path("events")
-    path.write_bytes(path.read_bytes() + "x,2024-01-01,day,launch,,,caf\u00e9,y,\n".encode("latin-1"))
-    assert any(m.startswith("datasets/events.csv:") and "[encoding]" in m for m in messages(pkg_copy.descriptor))
-
-
-# --- what frictionless lets pass ----------------------------------------------------------------------
-
-def test_byte_order_mark(pkg_copy):
-    path = pkg_copy.path("models")
-    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert "datasets/models.csv:1: [no-bom] found 'a UTF-8 byte order mark', expected UTF-8 without a BOM" in messages(pkg_copy.descriptor)
-
-
-def test_crlf_line_ends(pkg_copy):
-    path = pkg_copy.path("models")
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    assert "datasets/models.csv:1: [line-ends] found 'CR or CRLF line end', expected LF line ends" in messages(pkg_copy.descriptor)
-
-
-def test_missing_final_newline(pkg_copy):
-    path = pkg_copy.path("models")
-    path.write_bytes(path.read_bytes().rstrip(b"\n"))
-    assert any("[final-newline]" in m and m.startswith("datasets/models.csv:") for m in messages(pkg_copy.descriptor))
-
-
-def test_surrounding_space(pkg_copy):
-    row = pkg_copy.set_cell("models", 0, "name", " Sakura")
-    assert f"datasets/models.csv:{row}:name: [no-surrounding-space] found ' Sakura', expected no leading or trailing spaces" in messages(pkg_copy.descriptor)
-
-
-def test_boolean_spelling(pkg_copy):
-    row = pkg_copy.set_cell("models", 0, "is_kei", "True")
-    assert any(m.startswith(f"datasets/models.csv:{row}:is_kei: [boolean-spelling] found 'True'") for m in messages(pkg_copy.descriptor))
-
-
-def test_all_problems_are_reported_not_only_the_first(pkg_copy):
-    pkg_copy.set_cell("sales", 0, "units", "-1")
-    pkg_copy.set_cell("models", 0, "maker", "")
-    found = messages(pkg_copy.descriptor)
-    assert any("sales.csv" in m and "[minimum]" in m for m in found)
-    assert any("models.csv" in m and "[required]" in m for m in found)
-
-
-# --- the command line --------------------------------------------------------------------------------
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "atlas", "validate", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"})
+    assert [str(p) for p in validate_package(DATAPACKAGE)] == []
 
 
 def test_cli_passes_on_real_package():
-    out = run_cli(DATAPACKAGE)
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.startswith("ok:")
+    out = atlas("validate", str(DATAPACKAGE))
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"ok: {DATAPACKAGE} is valid (frictionless and the project's rules)\n", "")
 
 
-def test_cli_fails_with_one_line_per_problem_and_no_traceback(pkg_copy):
-    row = pkg_copy.set_cell("sales", 0, "units", "-5")
-    pkg_copy.set_cell("sources", 0, "url", "example.com/page")
-    out = run_cli(pkg_copy.descriptor)
+def test_cli_prints_one_line_per_problem_and_no_traceback(tiny):
+    tiny.set_cell("sales", 0, "units", "-5")
+    tiny.set_cell("sources", 0, "url", "https:///page")
+    out = atlas("validate", str(tiny.descriptor), env={"ATLAS_TODAY": "2026-12-01"})
     assert out.returncode == 1
-    assert f"datasets/sales.csv:{row}:units: [minimum]" in out.stdout
-    assert "datasets/sources.csv:2:url:" in out.stdout
-    assert "Traceback" not in out.stdout + out.stderr
+    assert out.stdout.splitlines() == [
+        f"{S}:2:units: [minimum] found '-5', expected a value >= 0",
+        f"{P}:2:url: [absolute-url] found 'https:///page', expected an absolute http(s) URL",
+    ]
+    assert out.stderr == f"2 problem(s) in {tiny.descriptor}\n"
 
 
 def test_cli_reports_an_unreadable_descriptor_without_traceback(tmp_path):
     bad = tmp_path / "datapackage.json"
     bad.write_text("{ not json", encoding="utf-8")
-    out = run_cli(bad)
+    out = atlas("validate", str(bad))
     assert out.returncode == 1
-    assert "[descriptor]" in out.stdout
+    assert len(out.stdout.splitlines()) == 1 and "[descriptor]" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr

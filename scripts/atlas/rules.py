@@ -251,7 +251,7 @@ def urls_absolute(tables):
         if r.get("url") is None:
             continue
         u = urlparse(r["url"])
-        if u.scheme not in ("http", "https") or not u.netloc:
+        if u.scheme not in ("http", "https") or not u.hostname:
             yield Finding("sources", r["_row"], "url", r["url"], "an absolute http(s) URL")
 
 
@@ -316,11 +316,18 @@ def _models(tables) -> dict[str, dict]:
 @rule("twins-symmetric", "Badge twins name each other: if A's twin is B, B's twin is A.", ("models",))
 def twins_symmetric(tables):
     models = _models(tables)
+    # A model named as a twin that names another model is the one at fault; a model with no twin of its
+    # own, named by such a model, is not reported again.
+    wrong = {twin for mid, r in models.items() if (twin := r.get("twin_id")) in models
+             and models[twin].get("twin_id") not in (mid, None, "")}
     for mid, r in models.items():
         twin = r.get("twin_id")
-        if twin and twin in models and models[twin].get("twin_id") not in (mid, None):
-            yield Finding("models", models[twin]["_row"], "twin_id", models[twin].get("twin_id") or "",
-                          f"{mid}, whose twin_id names this model")
+        if not twin or twin not in models or models[twin].get("twin_id") in (mid, None):
+            continue
+        if models[twin].get("twin_id") == "" and mid in wrong:
+            continue
+        yield Finding("models", models[twin]["_row"], "twin_id", models[twin].get("twin_id") or "",
+                      f"{mid}, whose twin_id names this model")
 
 
 @rule("lineage-acyclic", "Following predecessors from any model never comes back to it.", ("models",))
