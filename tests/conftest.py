@@ -15,9 +15,6 @@ def tiny(tmp_path) -> Project:
     return Project.from_fixture("tiny", tmp_path / "tiny")
 
 
-# The older name, for tests that only need some valid package to corrupt.
-pkg_copy = tiny
-
 
 @pytest.fixture(scope="session")
 def tiny_site(tmp_path_factory) -> Path:

@@ -12,8 +12,7 @@ import pytest
 from frictionless import validate
 
 from atlas.package import DataPackage
-from atlas.paths import DATAPACKAGE, DOCS, MKDOCS_YML
-from atlas.site import build_site
+from atlas.paths import DATAPACKAGE
 
 PKG = DataPackage(DATAPACKAGE)
 RESOURCES = list(PKG.resources)
@@ -131,10 +130,19 @@ def test_sha256sums_match_every_file(release):
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
 
 
-def test_two_builds_give_byte_identical_sites(built_site, tmp_path):
-    again = build_site(DATAPACKAGE, DOCS, MKDOCS_YML, tmp_path / "build")
-    first = {p.relative_to(built_site).as_posix(): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
-    second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+def files_of(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_two_builds_in_other_folders_and_processes_are_byte_identical(tiny_site, tmp_path):
+    """Another folder, another process, another hash seed: the site must not notice."""
+    from projects import Project
+
+    first = files_of(tiny_site)
+    again = Project.from_fixture("tiny", tmp_path / "elsewhere")
+    out = again.build(env={"PYTHONHASHSEED": "2"})
+    assert out.returncode == 0, out.stderr
+    second = files_of(again.site)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
 
@@ -160,12 +168,12 @@ def test_data_cannot_change_without_a_new_changelog_entry():
         "datapackage.json and CITATION.cff and add an entry with `python -m atlas fingerprint`")
 
 
-def test_fingerprint_changes_with_one_cell(pkg_copy):
+def test_fingerprint_changes_with_one_cell(tiny):
     from atlas.package import DataPackage
 
-    before = data_fingerprint(DataPackage(pkg_copy.descriptor))
-    pkg_copy.set_cell("sales", 0, "notes", "changed")
-    assert data_fingerprint(DataPackage(pkg_copy.descriptor)) != before
+    before = data_fingerprint(DataPackage(tiny.descriptor))
+    tiny.set_cell("sales", 0, "notes", "changed")
+    assert data_fingerprint(DataPackage(tiny.descriptor)) != before
 
 
 def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, release):
@@ -176,22 +184,3 @@ def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, r
     for tool in ("pandas", "frictionless", "read_package", "read_csv_auto", "sqlite3", "@misc{"):
         assert tool in html
     assert f"data/v{PKG.meta['version']}/" in html
-
-
-def test_builds_in_separate_processes_are_byte_identical(tmp_path):
-    """Another process means another hash seed and fresh library state: the site must not notice."""
-    import os
-    import subprocess
-    import sys
-
-    sites = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"build-{seed}"
-        code = ("import sys; from pathlib import Path; from atlas.site import build_site; "
-                f"build_site(build_dir=Path({str(out)!r}))")
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "scripts")}
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
-        sites.append(out / "site")
-    files = [{p.relative_to(s).as_posix(): p.read_bytes() for p in s.rglob("*") if p.is_file()} for s in sites]
-    assert sorted(files[0]) == sorted(files[1])
-    assert [n for n in files[0] if files[0][n] != files[1][n]] == []

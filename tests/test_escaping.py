@@ -62,9 +62,9 @@ def free_text_columns(pkg: DataPackage) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory):
-    from conftest import PackageCopy
+    from projects import Project
 
-    copy = PackageCopy(tmp_path_factory.mktemp("payload"))
+    copy = Project.from_fixture("tiny", tmp_path_factory.mktemp("payload") / "tiny")
     pkg = DataPackage(copy.descriptor)
     planted = {}
     for name, cols in free_text_columns(pkg).items():

@@ -7,8 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from atlas.paths import DATAPACKAGE, DOCS, MKDOCS_YML
-from atlas.site import BuildFailed, build_site
+from atlas.paths import DATAPACKAGE
 
 
 def test_site_has_home_and_every_generated_page(built_site):
@@ -89,28 +88,46 @@ def test_vega_runtime_is_served_by_the_site(built_site):
     assert "window.vegaEmbed" in runtime.read_text(encoding="utf-8")[-500:]
 
 
-def test_failed_build_leaves_the_previous_site_untouched(tmp_path, pkg_copy):
-    build_dir = tmp_path / "build"
-    site = build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
-    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    pkg_copy.set_cell("sales", 0, "units", "-5")
-    with pytest.raises(BuildFailed, match=r"sales.csv:2:units: \[minimum\]"):
-        build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
-    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    assert after == before
-    assert [p.name for p in build_dir.iterdir()] == ["site"]
-
-
-def test_a_broken_page_fails_the_build_and_keeps_the_old_site(tmp_path, pkg_copy):
+@pytest.fixture
+def built_tiny(tiny_site, tmp_path):
+    """A copy of the built `tiny` project, its site included, to break."""
     import shutil
 
-    build_dir = tmp_path / "build"
-    site = build_site(pkg_copy.descriptor, DOCS, MKDOCS_YML, build_dir)
-    marker = site / "index.html"
-    old = marker.read_bytes()
-    docs = tmp_path / "docs"
-    shutil.copytree(DOCS, docs)
-    (docs / "methodology.md").write_text("# M\n\n[broken](no-such-page.md)\n", encoding="utf-8")
-    with pytest.raises(BuildFailed):
-        build_site(pkg_copy.descriptor, docs, MKDOCS_YML, build_dir)
-    assert marker.read_bytes() == old
+    from projects import Project
+
+    shutil.copytree(tiny_site.parent.parent, tmp_path / "tiny", symlinks=True)
+    return Project(tmp_path / "tiny")
+
+
+def snapshot(site):
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_failed_validation_leaves_the_previous_site_untouched(built_tiny):
+    before = snapshot(built_tiny.site)
+    built_tiny.set_cell("sales", 0, "units", "-5")
+    out = built_tiny.build()
+    assert (out.returncode, out.stdout) == (1, "")
+    assert out.stderr.splitlines() == ["make site: validation failed:",
+                                       "datasets/sales.csv:2:units: [minimum] found '-5', expected a value >= 0",
+                                       "build/site was left as it was."]
+    assert snapshot(built_tiny.site) == before
+    assert sorted(p.name for p in (built_tiny.root / "build").iterdir()) == ["site"]
+
+
+def test_a_broken_page_fails_the_build_and_keeps_the_old_site(built_tiny):
+    before = snapshot(built_tiny.site)
+    (built_tiny.root / "docs" / "methodology.md").write_text("# M\n\n[broken](no-such-page.md)\n", encoding="utf-8")
+    out = built_tiny.build()
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[-1] == "build/site was left as it was."
+    assert "no-such-page.md" in out.stderr and "Traceback" not in out.stderr
+    assert snapshot(built_tiny.site) == before
+
+
+def test_a_marker_naming_no_chart_is_one_line_not_a_traceback(built_tiny):
+    (built_tiny.root / "docs" / "plants.md").write_text("# P\n\n[[chart:no-such-chart]]\n", encoding="utf-8")
+    out = built_tiny.build()
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[0].startswith("make site: plants.md: [[chart:no-such-chart]] names nothing (known: ")
+    assert "Traceback" not in out.stderr

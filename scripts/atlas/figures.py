@@ -9,6 +9,7 @@ import re
 from html import escape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
@@ -116,7 +117,7 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):  # pandas' boolean columns hand out numpy booleans
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return f"{int(value)}"

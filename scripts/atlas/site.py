@@ -6,9 +6,9 @@ import functools
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .charts import all_charts
@@ -28,16 +28,20 @@ class BuildFailed(Exception):
     pass
 
 
-def source_date_epoch(root: Path = ROOT) -> str:
-    """Honour SOURCE_DATE_EPOCH; otherwise use the last commit's time, so that dates MkDocs writes
-    (the sitemap) depend on the commit, not on when the build ran."""
+def source_date_epoch(pkg: DataPackage) -> str:
+    """Honour SOURCE_DATE_EPOCH; otherwise the release's own date (`created` in datapackage.json), so
+    that the dates MkDocs and the zip write depend on the data, not on when or where the build ran
+    (a clone, a tarball without .git, a fixture in a temporary folder)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
+    created = str(pkg.meta.get("created", ""))
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True)
-        return out.stdout.strip() or "0"
-    except (OSError, subprocess.CalledProcessError):
+        stamp = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
         return "0"
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return str(int(stamp.timestamp()))
 
 
 def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
@@ -123,13 +127,20 @@ def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: P
     problems = validate_package(descriptor)
     if problems:
         raise BuildFailed("validation failed:\n" + "\n".join(map(str, problems)))
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(descriptor.parent)
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=build_dir) as tmp:
-        stage = Path(tmp)
-        staged_docs = stage_docs(descriptor, docs, stage)
-        run_mkdocs(config_file, staged_docs, stage / "site")
-        swap_into_place(stage / "site", build_dir / "site")
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(DataPackage(descriptor))
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".staging-", dir=build_dir) as tmp:
+            stage = Path(tmp)
+            staged_docs = stage_docs(descriptor, docs, stage)
+            run_mkdocs(config_file, staged_docs, stage / "site")
+            swap_into_place(stage / "site", build_dir / "site")
+    finally:  # the epoch belongs to this build only, not to whatever the process builds next
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
     return build_dir / "site"
 
 
