@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := PYTHONPATH=scripts $(PY)
 
-.PHONY: site test validate serve clean distclean lock screenshots bench
+.PHONY: site test test-fast mutate validate serve clean distclean lock screenshots bench
 
 NODE_STAMP := node_modules/.installed
 
@@ -29,6 +29,17 @@ site: $(STAMP)
 ## The whole test suite.
 test: $(STAMP) $(NODE_STAMP)
 	$(RUN) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The fast layer: validation and the tiny fixture's one build; no browser, no real build, no Node.
+FAST := -m "not browser and not real and not build and not node"
+
+## Everyday tests: the fast layer alone (what mutation testing runs against).
+test-fast: $(STAMP)
+	$(RUN) -m pytest -n 2 $(FAST) $(PYTEST_ARGS)
+
+## Mutation testing of scripts/atlas against the fast layer -> build/bench/mutation.md
+mutate: $(STAMP)
+	$(PY) bench/mutate.py
 
 ## Validation alone: frictionless on datapackage.json, then the project's own rules.
 validate: $(STAMP)

@@ -18,11 +18,25 @@ def tiny(tmp_path) -> Project:
 
 @pytest.fixture(scope="session")
 def tiny_site(tmp_path_factory) -> Path:
-    """The `tiny` fixture built once through `python -m atlas site`."""
+    """The `tiny` fixture built once through the command-line entry (`python -m atlas site PROJECT`),
+    called in this process so that a mutation tool's mutants are what gets built."""
+    from atlas.site import main
+
     project = Project.from_fixture("tiny", tmp_path_factory.mktemp("tiny-site") / "tiny")
-    out = project.build()
-    assert out.returncode == 0, out.stdout + out.stderr
+    assert main([str(project.root)]) == 0
     return project.site
+
+
+# Tests that need more than the tiny fixture's one build are left out of `make test-fast` (and so out of
+# mutation testing): a real build of the curated data, extra builds, a browser, Node.
+SLOW_FIXTURES = {"built_site": "real", "served": "browser", "plain_server": "browser", "payload_site": "build", "built_tiny": "build"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")

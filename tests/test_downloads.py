@@ -134,6 +134,7 @@ def files_of(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.build
 def test_two_builds_in_other_folders_and_processes_are_byte_identical(tiny_site, tmp_path):
     """Another folder, another process, another hash seed: the site must not notice."""
     from projects import Project

