@@ -100,6 +100,21 @@ def site_build_times() -> dict:
     return {"clean_s": round(clean, 2), "warm_s": round(warm, 2)}
 
 
+def suite_times() -> dict:
+    """Wall time of `make test-fast` and `make test` (pytest's own timing, as it prints it), and the
+    mutation score `make mutate` last wrote. Timed here, never inside a test."""
+    out = {}
+    for target in ("test-fast", "test"):
+        start = time.perf_counter()
+        run = subprocess.run(["make", "-s", target], cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        last = (run.stdout.strip().splitlines() or [""])[-1]
+        out[target] = {"wall_s": round(wall, 1), "ok": run.returncode == 0, "summary": last.strip("= ")}
+    mutation = OUT / "mutation.json"
+    out["mutation"] = json.loads(mutation.read_text(encoding="utf-8")) if mutation.exists() else None
+    return out
+
+
 def pages_of(site: Path) -> list[str]:
     out = []
     for index in sorted(site.rglob("index.html")):
@@ -249,6 +264,14 @@ def report_md(r: dict) -> str:
     lines += ["", "## Shared assets", "", f"Every page loads {s['total_gzip_bytes'] / 1024:.1f} KiB of shared CSS and JavaScript (gzip); "
               f"the vega runtime, loaded only on request, is {s['vega_runtime_gzip_bytes'] / 1024:.1f} KiB.", "",
               "| asset | gzip bytes |", "|---|---|"] + [f"| {k} | {v:,} |" for k, v in s["files"].items()]
+    st = r.get("suites")
+    if st:
+        lines += ["", "## Test suites", "", "| command | wall s | passed | pytest's summary |", "|---|---|---|---|"]
+        for target in ("test-fast", "test"):
+            lines.append(f"| `make {target}` | {st[target]['wall_s']} | {'yes' if st[target]['ok'] else '**no**'} | {st[target]['summary']} |")
+        m = st["mutation"]
+        lines += ["", (f"Mutation score (`make mutate`, build/bench/mutation.md): {m['score']}% of {m['tested']} mutants killed, "
+                       f"{m['survived']} survivors, {m['holes']} of them holes." if m else "Mutation score: run `make mutate` first.")]
     t = r["site_build"]
     lines += ["", "## Build and validation time", "", f"`make site`: {t['clean_s']} s from a clean tree, {t['warm_s']} s warm "
               "(the virtual environment already installed).", "",
@@ -263,6 +286,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="Lighthouse runs for pages with charts (median)")
     ap.add_argument("--sizes", default="10000,100000,1000000", help="synthetic sales rows for the validation benchmark")
     ap.add_argument("--pages", default="", help="only these pages (comma-separated paths), for a quick look")
+    ap.add_argument("--no-suites", action="store_true", help="skip timing make test-fast and make test")
     args = ap.parse_args()
     if not (NODE / ".bin" / "lighthouse").exists():
         print("bench/node_modules is missing: run `make bench`, which installs it", file=sys.stderr)
@@ -270,6 +294,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report: dict = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{os.cpu_count()} cores"}
     report["site_build"] = site_build_times()
+    if not args.no_suites:
+        report["suites"] = suite_times()
     write_baseline(SITE, OUT / "market-live")
     httpd, base = serve(SITE, {BASELINE: OUT / "market-live"})
     try:
@@ -304,6 +330,14 @@ def main() -> int:
         {"goal": "make site from a clean tree", "target": "<= 10 s", "measured": f"{report['site_build']['clean_s']} s",
          "met": report["site_build"]["clean_s"] <= 10},
     ]
+    if report.get("suites"):
+        st = report["suites"]
+        report["goals"] += [
+            {"goal": "make test-fast", "target": "<= 30 s", "measured": f"{st['test-fast']['wall_s']} s", "met": st["test-fast"]["wall_s"] <= 30},
+            {"goal": "make test", "target": "<= 180 s", "measured": f"{st['test']['wall_s']} s", "met": st["test"]["wall_s"] <= 180},
+            {"goal": "mutation score (make mutate)", "target": ">= 85%",
+             "measured": f"{st['mutation']['score']}%" if st["mutation"] else "not run", "met": bool(st["mutation"]) and st["mutation"]["score"] >= 85},
+        ]
     (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     (OUT / "report.md").write_text(report_md(report), encoding="utf-8")
     print(f"report: {(OUT / 'report.md').relative_to(ROOT)}")

@@ -5,12 +5,16 @@ Which modules: those whose tests run in well under a second a mutant. The render
 figures, pages, blocks, downloads, download_page, site) are checked by the content tests on a whole
 fixture build instead; a build per mutant (about ten seconds, thousands of mutants) does not fit a run.
 
+mutmut finds code only under ./, src/ or source/, so the run happens in build/mutation/, a copy of the
+project with scripts/ as src/ (and the mutmut settings in its pyproject.toml); nothing in the repository moves.
+
 A survivor judged equivalent (it changes nothing a user can see) is listed in bench/mutation-equivalents.txt
 as `<mutant name>  <reason>`; the report names it with that reason, and every other survivor as a hole.
 """
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -18,6 +22,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench"
+WORK = ROOT / "build" / "mutation"
+COPIED = ["tests", "datapackage.json", "datasets", "docs", "mkdocs.yml", "overrides", "vendor", "CHANGELOG.md", "CITATION.cff",
+          "README.md", "LICENSE"]
+FAST = "not browser and not real and not build and not node"
+SETTINGS = f"""
+[tool.pytest.ini_options]
+pythonpath = ["src"]
+testpaths = ["tests"]
+markers = ["browser: x", "real: x", "build: x", "node: x"]
+
+[tool.mutmut]
+source_paths = ["src/atlas"]
+also_copy = {json.dumps(COPIED)}
+pytest_add_cli_args_test_selection = ["tests", "-m", "{FAST}"]
+pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]
+"""
 MODULES = ["periods", "rules", "derived", "problems", "textchecks", "frictionless_check", "validate", "tables", "package", "release"]
 EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.txt"
 MUTMUT = Path(sys.executable).parent / "mutmut"
@@ -39,7 +59,7 @@ def equivalents() -> dict[str, str]:
 def results() -> dict[str, str]:
     found = {}
     for module in MODULES:
-        meta = ROOT / "mutants" / "scripts" / "atlas" / f"{module}.py.meta"
+        meta = WORK / "mutants" / "src" / "atlas" / f"{module}.py.meta"
         if meta.exists():
             for name, code in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].items():
                 found[name] = STATUS.get(code, "suspicious")
@@ -47,13 +67,24 @@ def results() -> dict[str, str]:
 
 
 def diff_of(name: str) -> str:
-    out = subprocess.run([str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([str(MUTMUT), "show", name], cwd=WORK, capture_output=True, text=True)
     return out.stdout.strip()
 
 
+def prepare() -> None:
+    """A fresh copy of the project for mutmut, with the code under src/."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    shutil.copytree(ROOT / "scripts", WORK / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for part in COPIED:
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copyfile)(ROOT / part, WORK / part)
+    (WORK / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+
+
 def main() -> int:
-    filters = [f"scripts.atlas.{m}.*" for m in MODULES]
-    run = subprocess.run([str(MUTMUT), "run", "--max-children", "2", *filters], cwd=ROOT)
+    prepare()
+    filters = [f"src.atlas.{m}.*" for m in MODULES]
+    run = subprocess.run([str(MUTMUT), "run", "--max-children", "2", *filters], cwd=WORK)
     found = results()
     counts = Counter(found.values())
     known = equivalents()

@@ -59,12 +59,13 @@ CHARTS = {
     "ev-share-of-new-passenger-cars": ("market", ["Subject", "Market", "Period", "Share (percent)", "Status", "Source"], [
         ["jp-passenger-bev", "jp-passenger-all", "2023", "8.3", "reported", "fx-news"],
         ["jp-passenger-bev", "jp-passenger-all", "FY2023", "9", "reported", "fx-trade"]]),
-    # Twelve-month years only (the half year is left out); Toyota's margin is 200 / 2000, derived.
+    # Twelve-month years only (the half year is left out); Toyota's margin is 200 / 2000, derived. Every
+    # maker's year is named by its start, whatever the maker calls it (Toyota and Honda: "FY2024").
     "operating-margins": ("market", ["Maker", "Fiscal year", "Revenue (JPY billion)", "Operating profit (JPY billion)",
                                      "Operating margin (percent)", "Status", "Source"], [
-        ["Honda", "FY2024", "1500", "90", "6", "reported", "fx-news"],
+        ["Honda", "FY2023", "1500", "90", "6", "reported", "fx-news"],
         ["Nissan", "FY2023", "1000", "50", "5", "reported", "fx-maker-release"],
-        ["Toyota", "FY2024", "2000", "200", "10", "derived", "fx-news"]]),
+        ["Toyota", "FY2023", "2000", "200", "10", "derived", "fx-news"]]),
     # Models with a launch year, oldest first; the next kei EV has none and is a planned start instead.
     "model-lineage-timeline": ("lineage", ["Model", "Maker", "Name", "Launch year", "End year", "Predecessor", "Badge twin", "Source"], [
         ["tama-fx", "Tama", "Tama Fixture", "1947", "1951", "", "", "fx-maker-release"],
@@ -102,7 +103,7 @@ SPEC_ROWS = {
         ("Nissan Sakura in All passenger BEVs, 2023", "reported by the source", 40.0)]),
     "ev-share-of-new-passenger-cars": (("period", "share_pct", "kind"), [("2023", 8.3, "Calendar year"), ("FY2023", 9.0, "Fiscal year")]),
     "operating-margins": (("maker", "fiscal_year", "operating_margin_pct", "status_label"), [
-        ("Honda", "FY2024", 6.0, "reported"), ("Nissan", "FY2023", 5.0, "reported"), ("Toyota", "FY2024", 10.0, "derived (our arithmetic)")]),
+        ("Honda", "FY2023", 6.0, "reported"), ("Nissan", "FY2023", 5.0, "reported"), ("Toyota", "FY2023", 10.0, "derived (our arithmetic)")]),
     "model-lineage-timeline": (("label", "launch_year"), [
         ("LEAF (ZE0)", 2010), ("LEAF (ZE1)", 2017), ("Sakura", 2022), ("Tama Fixture", 1947), ("eK X EV", 2022)]),
     "plants-map-japan": (("number", "name", "models"), [

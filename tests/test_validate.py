@@ -197,6 +197,18 @@ def test_message_names_file_row_column_rule_value_and_expectation(tiny, corrupt,
     assert [str(p) for p in tiny.problems()] == [line]
 
 
+def test_a_fiscal_year_label_that_names_other_months_is_one_message(tiny):
+    tiny.set_cell("company_results", 2, "fiscal_year", "FY2024")  # Toyota's own label, for April 2023 to March 2024
+    assert [str(p) for p in tiny.problems()] == [
+        f"{CR}:4:fiscal_year: [period-dates] found 'FY2024', expected the label of 2023-04-01 to 2024-03-31, "
+        "or dates 2024-04-01 to 2025-03-31 for FY2024"]
+
+
+def test_one_wrong_date_is_named_by_its_column(tiny):
+    tiny.set_cell("company_results", 1, "period_end", "2023-10-31")
+    assert tiny.places() == [(CR, 3, "period_end", "period-dates")]
+
+
 def test_a_share_within_tolerance_passes_and_one_beyond_fails(tiny):
     tiny.set_cell("market_share", 0, "share_pct", "41")  # computed 40.0: 1 point is within the tolerance
     assert tiny.places() == []

@@ -49,7 +49,9 @@ FACT_KEYS = {
     "market_share": ["subject", "market", "geography", "period"],
     "company_results": ["maker", "fiscal_year"],
 }
-PERIOD_TABLES = ("sales", "market_totals", "market_share")
+# The column that names each figure's period; period_start and period_end must agree with it.
+PERIOD_COLUMNS = {"sales": "period", "market_totals": "period", "market_share": "period", "company_results": "fiscal_year"}
+PERIOD_TABLES = tuple(PERIOD_COLUMNS)
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
 EVERY_TABLE = ("*",)
 
@@ -120,27 +122,30 @@ def _rows(tables, name):
 
 
 def period_labels_known(tables):
-    for name in PERIOD_TABLES:
+    for name, col in PERIOD_COLUMNS.items():
         for r in _rows(tables, name):
-            if r.get("period") is None:
+            if r.get(col) is None:
                 continue
             try:
-                period_bounds(r["period"])
+                period_bounds(r[col])
             except PeriodError as e:
-                yield Finding(name, r["_row"], "period", r["period"], f"a known period label ({e})")
+                yield Finding(name, r["_row"], col, r[col], f"a known period label ({e})")
 
 
 def period_labels_match_dates(tables):
-    for name in PERIOD_TABLES:
+    for name, col in PERIOD_COLUMNS.items():
         for r in _rows(tables, name):
             try:
-                start, end = period_bounds(r.get("period") or "")
+                start, end = period_bounds(r.get(col) or "")
             except PeriodError:
                 continue  # reported by period-label, or already rejected
-            for col, want in (("period_start", start), ("period_end", end)):
-                got = _date(r.get(col))
-                if got is not None and got != want:
-                    yield Finding(name, r["_row"], col, r[col], f"{want.isoformat()} for period {r['period']}")
+            wrong = [(c, want) for c, want in (("period_start", start), ("period_end", end))
+                     if _date(r.get(c)) is not None and _date(r.get(c)) != want]
+            if len(wrong) == 2:  # both dates disagree: the label is the likelier fault, and it is one fault
+                yield Finding(name, r["_row"], col, r[col], f"the label of {r['period_start']} to {r['period_end']}, "
+                              f"or dates {start.isoformat()} to {end.isoformat()} for {r[col]}")
+            for date_col, want in wrong if len(wrong) == 1 else []:
+                yield Finding(name, r["_row"], date_col, r[date_col], f"{want.isoformat()} for period {r[col]}")
 
 
 def one_preferred_per_fact(tables):
