@@ -89,5 +89,19 @@ def production_table(pkg: DataPackage, tables, prefix: str) -> str:
     return table_html(pkg, "production", p[["model_id", "plant_id", "start_year", "end_year", "status", "source_id"]], prefix)
 
 
-BLOCKS = {"headlines": headlines, "kyushu-plan": kyushu_plan, "model-table": model_table,
+def validation_rules(pkg: DataPackage, tables, prefix: str) -> str:
+    """Every check the validator runs, read from the registries the validator itself uses."""
+    from .frictionless_check import FRICTIONLESS_RULES
+    from .rules import RULES
+    from .textchecks import TEXT_RULES
+
+    groups = [("Frictionless, on datapackage.json", FRICTIONLESS_RULES), ("The bytes of each CSV", TEXT_RULES),
+              ("The project's rules", {r.id: r.description for r in RULES.values()})]
+    rows = "\n".join(f'<tr><td><code>{escape(rule)}</code></td><td>{escape(text)}</td><td>{escape(group)}</td></tr>'
+                     for group, checks in groups for rule, text in checks.items())
+    return ('<div class="atlas-table-wrap"><table class="atlas-rules">\n<thead><tr><th scope="col">Rule</th>'
+            '<th scope="col">What it asks</th><th scope="col">Checked by</th></tr></thead>\n<tbody>\n' + rows + "\n</tbody></table></div>")
+
+
+BLOCKS = {"headlines": headlines, "validation-rules": validation_rules, "kyushu-plan": kyushu_plan, "model-table": model_table,
           "events-table": events_table, "production-table": production_table}
