@@ -28,14 +28,14 @@ site: $(STAMP)
 
 ## The whole test suite.
 test: $(STAMP) $(NODE_STAMP)
-	$(RUN) -m pytest -n 2 $(PYTEST_ARGS)
+	$(RUN) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The fast layer: validation and the tiny fixture's one build; no browser, no real build, no Node.
 FAST := -m "not browser and not real and not build and not node"
 
 ## Everyday tests: the fast layer alone (what mutation testing runs against).
 test-fast: $(STAMP)
-	$(RUN) -m pytest -n 2 $(FAST) $(PYTEST_ARGS)
+	$(RUN) -m pytest -n 2 --dist loadgroup $(FAST) $(PYTEST_ARGS)
 
 ## Mutation testing of scripts/atlas against the fast layer -> build/bench/mutation.md
 mutate: $(STAMP)

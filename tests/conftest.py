@@ -32,11 +32,20 @@ def tiny_site(tmp_path_factory) -> Path:
 SLOW_FIXTURES = {"built_site": "real", "served": "browser", "plain_server": "browser", "payload_site": "build", "built_tiny": "build"}
 
 
+# With `--dist loadgroup`, the tests that read one shared build run on one worker, so that the build is
+# made once, not once per worker.
+SHARED_BUILDS = ("tiny_site", "built_site")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture, marker in SLOW_FIXTURES.items():
             if fixture in item.fixturenames:
                 item.add_marker(marker)
+        for fixture in SHARED_BUILDS:
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(fixture))
+                break
 
 
 @pytest.fixture(scope="session")
