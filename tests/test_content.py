@@ -234,10 +234,11 @@ def test_download_page_sizes_and_checksums_are_the_files(tiny_site):
 
 
 def test_methodology_lists_every_check_the_validator_runs(tiny_site):
+    from atlas.descriptor_checks import DESCRIPTOR_RULES
     from atlas.frictionless_check import FRICTIONLESS_RULES
     from atlas.rules import RULES
     from atlas.textchecks import TEXT_RULES
 
     _, rows = table_rows(page(tiny_site, "methodology").select_one("table.atlas-rules"))
-    assert [r[0] for r in rows] == [*FRICTIONLESS_RULES, *TEXT_RULES, *RULES]
+    assert [r[0] for r in rows] == [*DESCRIPTOR_RULES, *FRICTIONLESS_RULES, *TEXT_RULES, *RULES]
     assert rows[-1] == ["kei-flag", "is_kei is true exactly when the segment is kei.", "The project's rules"]

@@ -131,3 +131,18 @@ def test_a_marker_naming_no_chart_is_one_line_not_a_traceback(built_tiny):
     assert out.returncode == 1
     assert out.stderr.splitlines()[0].startswith("make site: plants.md: [[chart:no-such-chart]] names nothing (known: ")
     assert "Traceback" not in out.stderr
+
+
+def test_a_version_that_climbs_out_of_build_writes_nothing_outside_it(built_tiny):
+    import json
+
+    meta = json.loads(built_tiny.descriptor.read_text(encoding="utf-8"))
+    meta["version"] = "../../../outside"
+    built_tiny.descriptor.write_text(json.dumps(meta), encoding="utf-8")
+    before = sorted(p.relative_to(built_tiny.root.parent) for p in built_tiny.root.parent.rglob("*") if "build" not in p.parts)
+    out = built_tiny.build()
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[1] == ("datapackage.json::version: [descriptor-version] found '../../../outside', "
+                                          "expected a version such as 0.2.0")
+    after = sorted(p.relative_to(built_tiny.root.parent) for p in built_tiny.root.parent.rglob("*") if "build" not in p.parts)
+    assert after == before

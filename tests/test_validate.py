@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from atlas.descriptor_checks import DESCRIPTOR_RULES
 from atlas.frictionless_check import FRICTIONLESS_RULES
 from atlas.paths import DATAPACKAGE, ROOT
 from atlas.rules import RULES
@@ -48,6 +49,18 @@ def duplicate_header_column(project, resource):
     edit_lines(project, resource, lambda L: L.__setitem__(0, L[0].replace("notes", "name")))
 
 
+def edit_descriptor(project, change):
+    import json
+
+    meta = json.loads(project.descriptor.read_text(encoding="utf-8"))
+    change(meta)
+    project.descriptor.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def resource_path(project, name, path):
+    edit_descriptor(project, lambda m: next(r for r in m["resources"] if r["name"] == name).update(path=path))
+
+
 def sales(p, i, col, value):
     p.set_cell("sales", i, col, value)
 
@@ -55,7 +68,12 @@ def sales(p, i, col, value):
 # Row numbers are lines of the file: the header is row 1. In the tiny fixture, sales rows 2-3 are the
 # Sakura's January and March 2023, row 7 its 2023 year (1000, preferred) and row 8 a second source's
 # 990; rows 10-11 its running totals (800, then 1500); models row 5 is the Sakura, row 6 its twin.
+DP = "datapackage.json"
 CASES = {
+    # the descriptor, before any file is read
+    "descriptor-version": (lambda p: edit_descriptor(p, lambda m: m.update(version="../../outside")), [(DP, None, "version", "descriptor-version")]),
+    "descriptor-resources": (lambda p: edit_descriptor(p, lambda m: m.update(resources=[])), [(DP, None, "resources", "descriptor-resources")]),
+    "resource-path": (lambda p: resource_path(p, "events", "../events.csv"), [(DP, None, "resources[4].path", "resource-path")]),
     # frictionless
     "type-error": (lambda p: sales(p, 0, "units", "lots"), [(S, 2, "units", "type-error")]),
     "required": (lambda p: p.set_cell("models", 0, "maker", ""), [(M, 2, "maker", "required")]),
@@ -100,7 +118,7 @@ CASES = {
     "kei-flag": (lambda p: p.set_cell("models", 3, "is_kei", "false"), [(M, 5, "is_kei", "kei-flag")]),
 }
 
-CHECKS = {**FRICTIONLESS_RULES, **TEXT_RULES, **{r.id: r.description for r in RULES.values()}}
+CHECKS = {**DESCRIPTOR_RULES, **FRICTIONLESS_RULES, **TEXT_RULES, **{r.id: r.description for r in RULES.values()}}
 
 
 @pytest.fixture(autouse=True)
@@ -166,6 +184,14 @@ def test_all_problems_are_reported_not_only_the_first(tiny):
     tiny.set_cell("models", 0, "maker", "")
     tiny.set_cell("sources", 1, "url", "https:///x")
     assert tiny.places() == [(M, 2, "maker", "required"), (S, 2, "units", "minimum"), (P, 3, "url", "absolute-url")]
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "https://example.org/sales.csv", "datasets/../../sales.csv", "escape/sales.csv"])
+def test_a_resource_path_outside_the_project_is_refused_before_anything_is_read(tiny, path):
+    (tiny.root / "escape").symlink_to("/tmp", target_is_directory=True)
+    resource_path(tiny, "sales", path)
+    assert [str(p) for p in tiny.problems()] == [
+        f"datapackage.json::resources[5].path: [resource-path] found {path!r}, expected a relative path inside the project folder"]
 
 
 # --- what a message says -----------------------------------------------------------------------------

@@ -91,11 +91,12 @@ def production_table(pkg: DataPackage, tables, prefix: str) -> str:
 
 def validation_rules(pkg: DataPackage, tables, prefix: str) -> str:
     """Every check the validator runs, read from the registries the validator itself uses."""
+    from .descriptor_checks import DESCRIPTOR_RULES
     from .frictionless_check import FRICTIONLESS_RULES
     from .rules import RULES
     from .textchecks import TEXT_RULES
 
-    groups = [("Frictionless, on datapackage.json", FRICTIONLESS_RULES), ("The bytes of each CSV", TEXT_RULES),
+    groups = [("The descriptor, before any file is read", DESCRIPTOR_RULES), ("Frictionless, on datapackage.json", FRICTIONLESS_RULES), ("The bytes of each CSV", TEXT_RULES),
               ("The project's rules", {r.id: r.description for r in RULES.values()})]
     rows = "\n".join(f'<tr><td><code>{escape(rule)}</code></td><td>{escape(text)}</td><td>{escape(group)}</td></tr>'
                      for group, checks in groups for rule, text in checks.items())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .descriptor_checks import check_descriptor
 from .frictionless_check import check_frictionless
 from .package import DataPackage
 from .paths import DATAPACKAGE
@@ -20,6 +21,9 @@ def validate_package(descriptor: Path = DATAPACKAGE) -> list[Problem]:
         pkg = DataPackage(descriptor)
     except (OSError, ValueError) as e:
         return [Problem(str(descriptor), None, None, "descriptor", str(e), "a readable JSON Data Package descriptor")]
+    unsafe = check_descriptor(pkg)
+    if unsafe:  # nothing is read through a descriptor that points outside the project
+        return sorted(unsafe, key=sort_key)
     found = check_text(pkg) + check_frictionless(pkg)
     # The project's rules skip what these checks refused, so one bad cell gives one message.
     rejected = {(p.file, p.row, column) for p in found if p.row is not None
