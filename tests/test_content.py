@@ -242,3 +242,17 @@ def test_methodology_lists_every_check_the_validator_runs(tiny_site):
     _, rows = table_rows(page(tiny_site, "methodology").select_one("table.atlas-rules"))
     assert [r[0] for r in rows] == [*DESCRIPTOR_RULES, *FRICTIONLESS_RULES, *TEXT_RULES, *RULES]
     assert rows[-1] == ["kei-flag", "is_kei is true exactly when the segment is kei.", "The project's rules"]
+
+
+def test_news_about_the_plant_that_is_not_about_the_plan_is_not_its_latest_news(tiny):
+    from atlas.blocks import headlines
+    from atlas.package import DataPackage
+    from atlas.tables import load_tables
+
+    tiny.append("events", dict(event_id="ev-kyushu-other-models", date="2025-07-15", date_precision="day", kind="announcement",
+                               model_id="", plant_id="nissan-kyushu", summary="Other models move to the plant.",
+                               source_id="fx-maker-release", notes=""))
+    pkg = DataPackage(tiny.descriptor)
+    html = headlines(pkg, load_tables(pkg), "")
+    assert "latest news March 2024: A wire reported kei EV production at Kyushu from FY2028." in html
+    assert "Other models move" not in html

@@ -62,9 +62,10 @@ def headlines(pkg: DataPackage, tables: dict[str, pd.DataFrame], prefix: str) ->
 
 
 def _plan_events(tables) -> pd.DataFrame:
+    # Only what sources say of the plan itself: other news about the Kyushu plant (Oppama's models moving
+    # there) is not news of the kei EV plan, and must not stand as its "latest news".
     ev = tables["events"]
-    ev = ev[(ev["model_id"] == PLAN_MODEL) | ((ev["plant_id"] == "nissan-kyushu") & ev["kind"].isin(["plan-reported", "denial", "plan-update", "announcement"]))]
-    return ev.sort_values(["date", "event_id"])
+    return ev[ev["model_id"] == PLAN_MODEL].sort_values(["date", "event_id"])
 
 
 def kyushu_plan(pkg: DataPackage, tables, prefix: str) -> str:
