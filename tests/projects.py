@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-import atlas
+import atlas as atlas_package
 from atlas.paths import ROOT
 from atlas.validate import validate_package
 
@@ -29,7 +29,7 @@ LINKED = ("vendor",)
 
 def atlas(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m atlas ARGS` in a fresh process, as make runs it, with the same atlas package as this one."""
-    full = {**os.environ, "PYTHONPATH": str(Path(atlas.__file__).resolve().parents[1]), **(env or {})}
+    full = {**os.environ, "PYTHONPATH": str(Path(atlas_package.__file__).resolve().parents[1]), **(env or {})}
     return subprocess.run([sys.executable, "-m", "atlas", *args], cwd=cwd, env=full, capture_output=True, text=True)
 
 
