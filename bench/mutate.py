@@ -83,7 +83,7 @@ def prepare() -> None:
 
 def main() -> int:
     prepare()
-    filters = [f"src.atlas.{m}.*" for m in MODULES]
+    filters = [f"atlas.{m}.*" for m in MODULES]
     run = subprocess.run([str(MUTMUT), "run", "--max-children", "2", *filters], cwd=WORK)
     found = results()
     counts = Counter(found.values())
