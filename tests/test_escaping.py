@@ -132,3 +132,17 @@ def test_no_script_runs_in_a_browser(payload_site):
     finally:
         httpd.shutdown()
     assert dialogs == []
+
+
+@pytest.mark.build
+def test_a_marker_in_a_csv_cell_stays_text(tmp_path):
+    from projects import Project, page
+
+    project = Project.from_fixture("tiny", tmp_path / "tiny")
+    project.set_cell("events", 0, "notes", "before\n[[chart:kei-ev-monthly-sales]]\n[[block:nothing]]\nafter")
+    out = project.build()
+    assert out.returncode == 0, out.stderr
+    doc = page(project.site, "data/events")
+    cell = next(td for td in doc.select("article table td") if "[[chart:kei-ev-monthly-sales]]" in td.get_text())
+    assert cell.get_text().split() == ["before", "[[chart:kei-ev-monthly-sales]]", "[[block:nothing]]", "after"]
+    assert doc.find("figure") is None

@@ -73,8 +73,10 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     (staged / "download.md").write_text(
         download_page(pkg, staged / "data" / "latest", citation, os.environ.get("ATLAS_SITE_URL")), encoding="utf-8")
 
-    for page in sorted(staged.rglob("*.md")):
-        rel = page.relative_to(staged).as_posix()
+    # Markers are replaced in the hand-written pages only: a generated page holds text from the CSVs, and
+    # a cell that reads `[[chart:…]]` must stay text, never become a chart (or a failed build).
+    for rel in sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")):
+        page = staged / rel
         text = page.read_text(encoding="utf-8")
         try:
             new = replace_markers(text, rel, makers)
