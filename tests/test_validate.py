@@ -239,14 +239,20 @@ REF_SHAPE = "table:key (key = the row's primary-key values joined by |, in prima
      f"expected a reference {REF_SHAPE} to a row that exists in sales (its key: model_id|geography|period|measure|cumulative|source_id)"),
     ("production:nissan-kyushu|nissan-next-kei-ev|fx-news", f"{C}:2:evidence: [claim-evidence] found 'production:nissan-kyushu|nissan-next-kei-ev|fx-news', "
      f"expected a reference {REF_SHAPE} to a row that exists in production (its key: model_id|plant_id|source_id)"),
-    ("ev-kyushu-plan", f"{C}:2:evidence: [claim-evidence] found 'ev-kyushu-plan', expected a reference {REF_SHAPE} naming a table of the "
-     "package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it"),
+    ("nowhere:ev-kyushu-plan", f"{C}:2:evidence: [claim-evidence] found 'nowhere:ev-kyushu-plan', expected a reference {REF_SHAPE} naming a table "
+     "of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it"),
     ("", f"{C}:2:evidence: [claim-evidence] found '', expected at least one reference {REF_SHAPE} to a row that exists; "
          "only a claim whose verdict is not checkable may cite none"),
 ])
 def test_a_claim_reference_that_names_no_row_is_one_message(tiny, evidence, line):
     tiny.set_cell("claims", 0, "evidence", evidence)
     assert [str(p) for p in tiny.problems()] == [line]
+
+
+@pytest.mark.parametrize("evidence", ["ev-kyushu-plan", "events:ev-kyushu-plan;events:ev-kyushu-denial", "events:ev-kyushu-plan;"])
+def test_evidence_that_is_not_a_list_of_references_is_one_pattern_error(tiny, evidence):
+    tiny.set_cell("claims", 0, "evidence", evidence)
+    assert tiny.places() == [(C, 2, "evidence", "pattern")]
 
 
 def test_every_key_form_of_a_claim_reference_resolves(tiny):
