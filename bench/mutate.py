@@ -1,7 +1,9 @@
 """`make mutate`: mutation testing (mutmut 3) of the pipeline's logic against the fast layer of the suite,
 written to build/bench/mutation.md: the score, and every surviving mutant with its verdict.
 
-Which modules: those whose tests run in well under a second a mutant. The rendering modules (charts,
+Which modules, and which tests: the validation modules, against the validation tests (and the release
+checks), whose tests run in well under a second a mutant; the content tests would build the tiny site
+for every mutant of validate_package, which every build calls. The rendering modules (charts,
 figures, pages, blocks, downloads, download_page, site) are checked by the content tests on a whole
 fixture build instead; a build per mutant (about ten seconds, thousands of mutants) does not fit a run.
 
@@ -26,6 +28,7 @@ WORK = ROOT / "build" / "mutation"
 COPIED = ["tests", "datapackage.json", "datasets", "docs", "mkdocs.yml", "overrides", "vendor", "CHANGELOG.md", "CITATION.cff",
           "README.md", "LICENSE"]
 FAST = "not browser and not real and not build and not node"
+TESTS = ["tests/test_validate.py", "tests/test_rules.py", "tests/test_periods.py", "tests/test_downloads.py"]
 SETTINGS = f"""
 [tool.pytest.ini_options]
 pythonpath = ["src"]
@@ -35,7 +38,7 @@ markers = ["browser: x", "real: x", "build: x", "node: x"]
 [tool.mutmut]
 source_paths = ["src/atlas"]
 also_copy = {json.dumps(COPIED)}
-pytest_add_cli_args_test_selection = ["tests", "-m", "{FAST}"]
+pytest_add_cli_args_test_selection = {json.dumps(TESTS + ["-m", FAST])}
 pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]
 """
 MODULES = ["periods", "rules", "derived", "problems", "textchecks", "frictionless_check", "validate", "tables", "package", "release"]

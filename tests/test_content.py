@@ -1,6 +1,6 @@
 """What the site says, checked against the `tiny` fixture whose right answers are known by hand:
 every chart's plotted rows (its data table and its spec's data), the headline figures, the Conflicts
-verdicts, the Download page's sizes and checksums, the data dictionary and the Sources page."""
+verdicts, the Download page's sizes and checksums, the data dictionary, the Sources page and the story checked claim by claim."""
 from __future__ import annotations
 
 import hashlib
@@ -191,9 +191,9 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
         ["fx-maker-release", "Fixture maker release", "Fixture Motors", "2024-03-08", "press-release", "A", "en",
          "company_results (2), events (3), models (5), plants (4), production (4), sales (3)"],
         ["fx-news", "Fixture news story", "Fixture Wire", "2024-03-08", "news", "B", "en",
-         "company_results (2), events (1), market_share (2), market_totals (7), models (1), production (1), sales (5)"],
+         "claims (2), company_results (2), events (1), market_share (2), market_totals (7), models (1), production (1), sales (5)"],
         ["fx-trade", "Fixture trade report", "Fixture Trade Weekly", "2024-01-15", "trade-press", "C", "ja",
-         "market_share (1), market_totals (5), models (1), sales (5)"],
+         "claims (1), market_share (1), market_totals (5), models (1), sales (5)"],
     ]
 
 
@@ -241,7 +241,8 @@ def test_methodology_lists_every_check_the_validator_runs(tiny_site):
 
     _, rows = table_rows(page(tiny_site, "methodology").select_one("table.atlas-rules"))
     assert [r[0] for r in rows] == [*DESCRIPTOR_RULES, *FRICTIONLESS_RULES, *TEXT_RULES, *RULES]
-    assert rows[-1] == ["kei-flag", "is_kei is true exactly when the segment is kei.", "The project's rules"]
+    assert rows[-1] == ["claim-evidence", "Every row a claim cites as evidence exists, named by its table and primary key; only a claim "
+                        "that is not checkable may cite none.", "The project's rules"]
 
 
 def test_news_about_the_plant_that_is_not_about_the_plan_is_not_its_latest_news(tiny):
@@ -256,3 +257,83 @@ def test_news_about_the_plant_that_is_not_about_the_plan_is_not_its_latest_news(
     html = headlines(pkg, load_tables(pkg), "")
     assert "latest news March 2024: A wire reported kei EV production at Kyushu from FY2028." in html
     assert "Other models move" not in html
+
+
+# --- the story, checked --------------------------------------------------------------------------------
+
+# claim_id: (claim, kind, verdict, reason, notes, evidence tables as (caption, header, rows), source line); from
+# tests/fixtures/projects/tiny/datasets/claims.csv and the rows its evidence names.
+STORY = {
+    "fx-kyushu-plan": ("The maker will build its next kei EV at Kyushu from FY2028.", "plan", "reported and not confirmed",
+                       "A wire reported it and the maker denied it the same day.", None, [
+        ("Events (events), 2 rows:", ["Event", "Date", "Kind", "Summary", "Source"], [
+            ["ev-kyushu-plan", "2024-03-08", "plan-reported", "A wire reported kei EV production at Kyushu from FY2028.", "fx-news"],
+            ["ev-kyushu-denial", "2024-03-08", "denial", "The maker said nothing had been decided.", "fx-maker-release"]]),
+        ("Production (production), 1 row:", ["Model", "Plant", "Start year", "End year", "Status", "Source"], [
+            ["nissan-next-kei-ev", "nissan-kyushu", "2028", "", "reported", "fx-news"]])],
+        "Claim stated in: Fixture Wire, 2024-03-08 : Fixture news story"),
+    "fx-sakura-share": ("The Sakura took 40% of passenger EV sales in 2023.", "figure", "holds", "1000 of 2500 passenger EVs is 40%.",
+                        "Note: Both figures come from the same story.", [
+        ("Market share (market_share), 1 row:", ["Subject", "Market", "Geography", "Period", "Share (percent)", "Status", "Source"], [
+            ["nissan-sakura", "jp-passenger-bev", "JP", "2023", "40", "reported", "fx-news"]]),
+        ("Sales (sales), 1 row:", ["Model", "Geography", "Period", "Measure", "Cumulative", "Units (vehicles)", "Status", "Source"], [
+            ["nissan-sakura", "JP", "2023", "sales", "false", "1000", "reported", "fx-news"]]),
+        ("Market totals (market_totals), 1 row:", ["Market", "Maker", "Geography", "Period", "Units (vehicles)", "Status", "Source"], [
+            ["jp-passenger-bev", "all", "JP", "2023", "2500", "reported", "fx-news"]])],
+        "Claim stated in: Fixture Wire, 2024-03-08 : Fixture news story"),
+    # CSV text with markup in it stays text, on the page and in the JSON-LD.
+    "fx-rivals": ("Rivals <b>outsold</b> the maker & its twin; </script> stays text.", "comparison", "not checkable",
+                  "No fixture row compares the makers.", None, [],
+                  "Claim stated in: Fixture Trade Weekly, 2024-01-15 : Fixture trade report"),
+}
+
+
+def test_story_page_shows_every_claim_with_its_verdict_and_exactly_its_evidence_rows(tiny_site):
+    doc = page(tiny_site, "story")
+    sections = doc.select("article section.atlas-claim")
+    assert [s["id"] for s in sections] == list(STORY)
+    for section in sections:
+        claim, kind, verdict, reason, notes, evidence, source = STORY[section["id"]]
+        assert section.h2.get_text(strip=True) == claim
+        assert section.h2.find("b") is None
+        assert section.select_one(".atlas-claim__meta").get_text(" ", strip=True) == f"{kind} · verdict: {verdict} · as of 2026-12-01"
+        badge = section.select_one(".atlas-verdict")
+        assert (badge.get_text(strip=True), badge["class"]) == (verdict, ["atlas-verdict", "atlas-verdict--" + verdict.replace(" ", "-")])
+        assert section.select_one(".atlas-claim__reason").get_text(strip=True) == reason
+        shown_notes = section.select_one(".atlas-claim__notes")
+        assert (shown_notes.get_text(strip=True) if shown_notes else None) == notes
+        captions = [p.get_text(strip=True) for p in section.select(".atlas-evidence__table")]
+        assert list(zip(captions, [table_rows(t) for t in section.select("table")])) == [(c, (h, r)) for c, h, r in evidence]
+        if not evidence:
+            assert section.select_one(".atlas-evidence__none").get_text(strip=True) == "No row of the atlas checks this claim."
+        assert section.select_one(".atlas-claim__source").get_text(" ", strip=True) == source
+    links = {a["href"] for a in sections[0].select("td a")}
+    assert links == {"../sources/#fx-news", "../sources/#fx-maker-release"}
+    summary = doc.select_one(".atlas-story__summary").get_text(" ", strip=True)
+    assert summary.startswith("3 claims: 1 holds, 1 reported and not confirmed, 1 not checkable.")
+
+
+def test_story_page_claim_reviews_parse_as_one_json_ld_with_one_review_per_claim(tiny_site):
+    html = (tiny_site / "story" / "index.html").read_text(encoding="utf-8")
+    scripts = page(tiny_site, "story").find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    raw = scripts[0].string
+    assert "<" not in raw and "\\u003cb\\u003eoutsold\\u003c/b\\u003e the maker \\u0026 its twin; \\u003c/script\\u003e" in raw
+    assert html.count("</script>") == html.count("<script")
+    data = json.loads(raw)
+    assert data["@context"] == "https://schema.org"
+    reviews = data["@graph"]
+    assert [(r["@type"], r["claimReviewed"], r["reviewRating"]["alternateName"], r["datePublished"]) for r in reviews] == [
+        ("ClaimReview", claim, verdict, "2026-12-01") for claim, _, verdict, *_ in STORY.values()]
+    assert {r["author"]["name"] for r in reviews} == {"Kei EV Atlas maintainers"}
+    assert [(r["itemReviewed"]["@type"], r["itemReviewed"]["appearance"]["url"], r["itemReviewed"]["author"]["name"]) for r in reviews] == [
+        ("Claim", "https://example.org/news", "Fixture Wire"), ("Claim", "https://example.org/news", "Fixture Wire"),
+        ("Claim", "https://example.org/trade", "Fixture Trade Weekly")]
+
+
+def test_home_links_the_story_and_the_nav_lists_it_after_home(tiny_site):
+    doc = page(tiny_site, "")
+    plan = doc.find(id="the-plan-for-kyushu").find_next("p")
+    assert [(a["href"], a.get_text(strip=True)) for a in plan.find_all("a")] == [("story/", "The story, checked")]
+    nav = [li.find(["label", "a"]).get_text(strip=True) for li in doc.select("nav.md-nav--primary > ul > li")]
+    assert nav[:3] == ["Home", "The story, checked", "Lineage"]

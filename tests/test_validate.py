@@ -16,8 +16,8 @@ from atlas.textchecks import TEXT_RULES
 from atlas.validate import validate_package
 from projects import Project, atlas
 
-S, M, E, P, MT, MS, PL, CR = (f"datasets/{n}.csv" for n in
-                              ("sales", "models", "events", "sources", "market_totals", "market_share", "plants", "company_results"))
+S, M, E, P, MT, MS, PL, CR, C = (f"datasets/{n}.csv" for n in
+                                 ("sales", "models", "events", "sources", "market_totals", "market_share", "plants", "company_results", "claims"))
 
 
 def edit_lines(project, resource, change):
@@ -67,7 +67,8 @@ def sales(p, i, col, value):
 
 # Row numbers are lines of the file: the header is row 1. In the tiny fixture, sales rows 2-3 are the
 # Sakura's January and March 2023, row 7 its 2023 year (1000, preferred) and row 8 a second source's
-# 990; rows 10-11 its running totals (800, then 1500); models row 5 is the Sakura, row 6 its twin.
+# 990; rows 10-11 its running totals (800, then 1500); models row 5 is the Sakura, row 6 its twin. Claims
+# rows 2-3 cite rows as evidence (the Kyushu plan, the Sakura's share); row 4 is not checkable and cites none.
 DP = "datapackage.json"
 CASES = {
     # the descriptor, before any file is read
@@ -116,6 +117,10 @@ CASES = {
     "twins-symmetric": (lambda p: p.set_cell("models", 4, "twin_id", "tama-fx"), [(M, 6, "twin_id", "twins-symmetric")]),
     "lineage-acyclic": (lambda p: p.set_cell("models", 0, "predecessor_id", "nissan-leaf-ze1"), [(M, 2, "predecessor_id", "lineage-acyclic")]),
     "kei-flag": (lambda p: p.set_cell("models", 3, "is_kei", "false"), [(M, 5, "is_kei", "kei-flag")]),
+    # one message per bad reference (an unknown event, an unknown table), and one for a checkable claim citing nothing
+    "claim-evidence": (lambda p: (p.set_cell("claims", 0, "evidence", "events:ev-kyushu-plan; events:no-such-event; nowhere:x"),
+                                  p.set_cell("claims", 1, "evidence", "")),
+                       [(C, 2, "evidence", "claim-evidence"), (C, 2, "evidence", "claim-evidence"), (C, 3, "evidence", "claim-evidence")]),
 }
 
 CHECKS = {**DESCRIPTOR_RULES, **FRICTIONLESS_RULES, **TEXT_RULES, **{r.id: r.description for r in RULES.values()}}
@@ -221,6 +226,44 @@ def test_a_resource_path_outside_the_project_is_refused_before_anything_is_read(
 def test_message_names_file_row_column_rule_value_and_expectation(tiny, corrupt, line):
     corrupt(tiny)
     assert [str(p) for p in tiny.problems()] == [line]
+
+
+REF_SHAPE = "table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ')"
+
+
+@pytest.mark.parametrize("evidence, line", [
+    ("events:no-such-event", f"{C}:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference {REF_SHAPE} "
+                             "to a row that exists in events (its key: event_id)"),
+    # a key of the wrong length, or one whose parts are in the wrong order, names no row
+    ("sales:nissan-sakura|JP|2023|sales|false", f"{C}:2:evidence: [claim-evidence] found 'sales:nissan-sakura|JP|2023|sales|false', "
+     f"expected a reference {REF_SHAPE} to a row that exists in sales (its key: model_id|geography|period|measure|cumulative|source_id)"),
+    ("production:nissan-kyushu|nissan-next-kei-ev|fx-news", f"{C}:2:evidence: [claim-evidence] found 'production:nissan-kyushu|nissan-next-kei-ev|fx-news', "
+     f"expected a reference {REF_SHAPE} to a row that exists in production (its key: model_id|plant_id|source_id)"),
+    ("nowhere:ev-kyushu-plan", f"{C}:2:evidence: [claim-evidence] found 'nowhere:ev-kyushu-plan', expected a reference {REF_SHAPE} naming a table "
+     "of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it"),
+    ("", f"{C}:2:evidence: [claim-evidence] found '', expected at least one reference {REF_SHAPE} to a row that exists; "
+         "only a claim whose verdict is not checkable may cite none"),
+])
+def test_a_claim_reference_that_names_no_row_is_one_message(tiny, evidence, line):
+    tiny.set_cell("claims", 0, "evidence", evidence)
+    assert [str(p) for p in tiny.problems()] == [line]
+
+
+@pytest.mark.parametrize("evidence", ["ev-kyushu-plan", "events:ev-kyushu-plan;events:ev-kyushu-denial", "events:ev-kyushu-plan;"])
+def test_evidence_that_is_not_a_list_of_references_is_one_pattern_error(tiny, evidence):
+    tiny.set_cell("claims", 0, "evidence", evidence)
+    assert tiny.places() == [(C, 2, "evidence", "pattern")]
+
+
+def test_every_key_form_of_a_claim_reference_resolves(tiny):
+    # company_results (maker|fiscal_year|source_id), plants, models and the claims table itself are all citable
+    tiny.set_cell("claims", 0, "evidence", "company_results:Toyota|FY2023|fx-news; plants:nissan-kyushu; models:nissan-sakura; claims:fx-rivals")
+    assert tiny.places() == []
+
+
+def test_a_claim_not_checkable_may_still_cite_context_rows(tiny):
+    tiny.set_cell("claims", 2, "evidence", "events:ev-kyushu-plan")
+    assert tiny.places() == []
 
 
 def test_a_fiscal_year_label_that_names_other_months_is_one_message(tiny):

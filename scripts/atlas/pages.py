@@ -1,10 +1,11 @@
 """Generated pages: one per resource (description, dictionary, preview, downloads, sources), the Sources
-page, the Conflicts page; and the chart markers `[[chart:slug]]` in hand-written pages replaced by figures.
+page, the Conflicts page, the story checked claim by claim; and the chart markers `[[chart:slug]]` in hand-written pages replaced by figures.
 
 Everything a page says about a field comes from datapackage.json.
 """
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from pathlib import Path
@@ -13,11 +14,16 @@ import pandas as pd
 
 from .figures import cell_text, table_html
 from .package import DataPackage
-from .rules import FACT_KEYS
+from .rules import EVIDENCE_SEPARATOR, FACT_KEYS, KEY_SEPARATOR
 
 MARKER = re.compile(r"^\[\[(chart|block):([a-z0-9-]+)\]\]$", re.MULTILINE)
 VALUE_COLUMNS = {"sales": ["units"], "market_totals": ["units"], "market_share": ["share_pct"],
                  "company_results": ["revenue_jpy_bn", "operating_profit_jpy_bn", "operating_margin_pct"]}
+# What the story page shows of a row cited as evidence, besides its key: the figure or the words that check the claim.
+EVIDENCE_COLUMNS = {**{name: cols + ["status"] for name, cols in VALUE_COLUMNS.items()},
+                    "events": ["date", "kind", "summary"], "models": ["maker", "name", "launch_year", "end_year"],
+                    "plants": ["name", "city", "country"], "production": ["start_year", "end_year", "status"],
+                    "sources": ["publisher", "title", "published"]}
 PREVIEW_ROWS = 25  # page weight must not grow with the data: the full table is a download away
 
 
@@ -181,12 +187,113 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _source_line(sources: pd.DataFrame, sid: str, prefix: str) -> str:
+    row = sources[sources["source_id"] == sid]
+    if row.empty:
+        return f"<code>{escape(sid)}</code>"
+    r = row.iloc[0]
+    return (f'<a href="{prefix}sources/#{escape(sid)}">{escape(cell_text(r["publisher"]))}, {escape(cell_text(r["published"]) or "n.d.")}</a>: '
+            f'<a href="{escape(cell_text(r["url"]))}" rel="nofollow noopener">{escape(cell_text(r["title"]))}</a>')
+
+
+def evidence_refs(evidence) -> list[tuple[str, tuple[str, ...]]]:
+    """A claim's evidence cell as (table, key values) pairs, in the order written."""
+    text = cell_text(evidence)
+    refs = []
+    for ref in text.split(EVIDENCE_SEPARATOR) if text else []:
+        name, _, key = ref.partition(":")
+        refs.append((name, tuple(key.split(KEY_SEPARATOR))))
+    return refs
+
+
+def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence, prefix: str) -> list[str]:
+    """One table per cited table, in the order first cited: each row's key columns, then what it says, then its source."""
+    by_table: dict[str, list[tuple[str, ...]]] = {}
+    for name, key in evidence_refs(evidence):
+        by_table.setdefault(name, []).append(key)
+    parts = []
+    for name, keys in by_table.items():
+        if name not in tables:  # the validator's claim-evidence rule stops a build before this
+            continue
+        df, pk = tables[name], pkg.primary_key(name)
+        text_keys = df[pk].apply(lambda col: col.map(cell_text)).apply(tuple, axis=1) if len(df) else pd.Series(dtype=object)
+        picked = [df[text_keys == key].head(1) for key in keys]
+        rows = pd.concat(picked) if picked else df.head(0)
+        cols = [c for c in pk if c != "source_id"] + [c for c in EVIDENCE_COLUMNS.get(name, []) if c not in pk and c in df.columns]
+        cols += ["source_id"] if "source_id" in df.columns else []
+        title = escape(pkg.resources[name].get("title", name))
+        parts += [f'<p class="atlas-evidence__table">{title} (<a href="{prefix}data/{escape(name)}/">{escape(name)}</a>), {len(rows)} '
+                  f'{"row" if len(rows) == 1 else "rows"}:</p>', table_html(pkg, name, rows[cols], prefix)]
+    return parts
+
+
+def verdict_class(verdict: str) -> str:
+    return "atlas-verdict atlas-verdict--" + re.sub(r"[^a-z0-9]+", "-", verdict.lower()).strip("-")
+
+
+def claim_reviews(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
+    """schema.org ClaimReview for every claim, as JSON fit to sit inside a <script>: `<`, `>` and `&` are
+    written as \\u escapes, so no CSV text can close the script or open a comment."""
+    src = tables["sources"].set_index("source_id")
+    reviewer = ", ".join(c["title"] for c in pkg.meta.get("contributors", []) if c.get("title")) or pkg.meta.get("title", "")
+    reviews = []
+    for c in tables["claims"].itertuples(index=False):
+        item = {"@type": "Claim"}
+        if c.source_id in src.index:
+            s = src.loc[c.source_id]
+            item["author"] = {"@type": "Organization", "name": cell_text(s["publisher"])}
+            item["appearance"] = {"@type": "CreativeWork", "url": cell_text(s["url"]), "headline": cell_text(s["title"])}
+            if cell_text(s["published"]):
+                item["datePublished"] = cell_text(s["published"])
+        reviews.append({"@type": "ClaimReview", "claimReviewed": cell_text(c.claim), "datePublished": cell_text(c.verdict_date),
+                        "author": {"@type": "Organization", "name": reviewer},
+                        "reviewRating": {"@type": "Rating", "alternateName": cell_text(c.verdict)}, "itemReviewed": item})
+    data = json.dumps({"@context": "https://schema.org", "@graph": reviews}, ensure_ascii=False, indent=1)
+    return data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
+    """The source article claim by claim. Every piece of CSV text sits escaped inside HTML tags on one line,
+    so Markdown never reads it as markup and no cell can become a `[[chart:...]]` marker."""
+    prefix = root_prefix("story.md")
+    claims = tables["claims"]
+    counts = claims["verdict"].value_counts()
+    verdicts = pkg.field("claims", "verdict").constraints.get("enum", [])
+    summary = ", ".join(f"{counts[v]} {escape(v)}" for v in verdicts if v in counts)
+    parts = ["# The story, checked", "",
+             "In March 2024 Reuters reported that Nissan was considering building kei EVs itself, at Nissan Motor Kyushu, "
+             "from FY2028; the report was retold widely. Here it is claim by claim: what each claim says, whether the atlas's "
+             "rows bear it out as of the date given, why, and the rows that check it.", "",
+             f'<p class="atlas-story__summary">{len(claims)} claims: {summary}. The verdicts and what they mean are in the '
+             f'<a href="{prefix}data/claims/#claims-verdict">data dictionary</a>; every claim is also in '
+             f'<a href="{prefix}data/claims/">claims.csv</a>.</p>', ""]
+    for c in claims.itertuples(index=False):
+        cid = escape(cell_text(c.claim_id))
+        verdict = cell_text(c.verdict)
+        parts += [f'<section class="atlas-claim" id="{cid}">',
+                  f'<h2 class="atlas-claim__text">{escape(cell_text(c.claim))}</h2>',
+                  f'<p class="atlas-claim__meta"><span class="atlas-claim__kind">{escape(cell_text(c.kind))}</span> · '
+                  f'verdict: <strong class="{escape(verdict_class(verdict))}">{escape(verdict)}</strong> · '
+                  f'as of <time datetime="{escape(cell_text(c.verdict_date))}">{escape(cell_text(c.verdict_date))}</time></p>',
+                  f'<p class="atlas-claim__reason">{escape(cell_text(c.reason))}</p>']
+        if cell_text(c.notes):
+            parts.append(f'<p class="atlas-claim__notes">Note: {escape(cell_text(c.notes))}</p>')
+        evidence = evidence_tables(pkg, tables, c.evidence, prefix)
+        parts += ['<div class="atlas-evidence">', *(evidence or ['<p class="atlas-evidence__none">No row of the atlas checks this claim.</p>']), "</div>"]
+        parts += [f'<p class="atlas-claim__source">Claim stated in: {_source_line(tables["sources"], cell_text(c.source_id), prefix)}</p>',
+                  "</section>", ""]
+    parts += ['<script type="application/ld+json">', claim_reviews(pkg, tables), "</script>", ""]
+    return "\n".join(parts)
+
+
 def write_generated_pages(pkg: DataPackage, tables: dict[str, pd.DataFrame], docs: Path) -> list[Path]:
     out = []
     data_dir = docs / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     pages = {data_dir / "index.md": data_index_page(pkg, tables), docs / "sources.md": sources_page(pkg, tables),
              docs / "conflicts.md": conflicts_page(pkg, tables)}
+    if "claims" in tables:
+        pages[docs / "story.md"] = story_page(pkg, tables)
     for resource in pkg.resources:
         pages[data_dir / f"{resource}.md"] = resource_page(pkg, resource, tables)
     for path, text in pages.items():

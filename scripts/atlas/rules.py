@@ -54,6 +54,8 @@ PERIOD_COLUMNS = {"sales": "period", "market_totals": "period", "market_share": 
 PERIOD_TABLES = tuple(PERIOD_COLUMNS)
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
 EVERY_TABLE = ("*",)
+# A claim's evidence names rows as `table:key`, the key being the row's primary-key values joined by `|`.
+EVIDENCE_SEPARATOR, KEY_SEPARATOR = "; ", "|"
 
 
 class Finding(NamedTuple):
@@ -78,6 +80,10 @@ def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = f
     None: the whole row); those cells reach the rules as None."""
     files = {name: pkg.relpath(name) for name in pkg.resources}
     tables = {name: _mask(pkg.rows(name), files[name], rejected) for name in pkg.resources}
+    # Rules see only `tables`; claim-evidence also needs each table's primary key. It rides along under
+    # "_keys" (not a resource name: names are lower-case slugs) so that every rule keeps one argument. A
+    # table whose file is missing gets None: file-exists reports it, and references to it are not checked.
+    tables["_keys"] = {name: pkg.primary_key(name) if pkg.path(name).exists() else None for name in pkg.resources}
     problems: list[Problem] = []
     for r in RULES.values():
         for f in r.check(tables):
@@ -119,6 +125,11 @@ def _num(s: str | None) -> float | None:
 
 def _rows(tables, name):
     return tables.get(name, [])
+
+
+def _tables(tables) -> dict[str, list[dict]]:
+    """The resources only, without the "_keys" entry check_rules adds."""
+    return {name: rows for name, rows in tables.items() if not name.startswith("_")}
 
 
 def period_labels_known(tables):
@@ -223,7 +234,7 @@ def coordinates_in_country(tables):
 
 
 def sources_all_cited(tables):
-    cited = {r.get(c) for name, rows in tables.items() if name != "sources" for r in rows for c in SOURCE_COLUMNS if r.get(c)}
+    cited = {r.get(c) for name, rows in _tables(tables).items() if name != "sources" for r in rows for c in SOURCE_COLUMNS if r.get(c)}
     for r in _rows(tables, "sources"):
         if r.get("source_id") and r["source_id"] not in cited:
             yield Finding("sources", r["_row"], "source_id", r["source_id"], "a source cited by at least one row")
@@ -331,6 +342,47 @@ def kei_flag_matches_segment(tables):
             yield Finding("models", r["_row"], "is_kei", r["is_kei"], f"{'true' if r['segment'] == 'kei' else 'false'} for segment {r['segment']}")
 
 
+def claim_evidence_resolves(tables):
+    keys = tables.get("_keys", {})
+    # Each table's rows by primary key, built only for the tables a claim names; a row with a rejected key
+    # cell cannot be told apart, so a reference to it is not reported (the cell already was).
+    index: dict[str, tuple[set, bool]] = {}
+
+    def lookup(name):
+        if name not in index:
+            rows = _rows(tables, name)
+            pk = keys.get(name, [])
+            index[name] = ({tuple(r.get(k) for k in pk) for r in rows},
+                           any(r.get(k) is None for r in rows for k in pk))
+        return index[name]
+
+    shape = "table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ')"
+    for r in _rows(tables, "claims"):
+        evidence = r.get("evidence")
+        if evidence is None:
+            continue
+        if evidence == "":
+            if r.get("verdict") not in ("not checkable", None):
+                yield Finding("claims", r["_row"], "evidence", "", f"at least one reference {shape} to a row that exists; "
+                              "only a claim whose verdict is not checkable may cite none")
+            continue
+        for ref in evidence.split(EVIDENCE_SEPARATOR):
+            name, colon, key = ref.partition(":")
+            pk = keys.get(name)
+            if colon and name in keys and pk is None:
+                continue  # the table's file is missing: one fault, one message (file-exists)
+            if not colon or name.startswith("_") or not pk:
+                yield Finding("claims", r["_row"], "evidence", ref, f"a reference {shape} naming a table of the package "
+                              f"({', '.join(sorted(keys))}) and a row that exists in it")
+                continue
+            values = tuple(key.split(KEY_SEPARATOR))
+            present, masked = lookup(name)
+            if len(values) == len(pk) and values in present or masked:
+                continue
+            yield Finding("claims", r["_row"], "evidence", ref, f"a reference {shape} to a row that exists in {name} "
+                          f"(its key: {KEY_SEPARATOR.join(pk)})")
+
+
 # The registry, in the order the rules run. (A table rather than decorators: mutation testing skips decorated functions.)
 RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("period-label", "Every period label is one the atlas knows: 2023, FY2023, 2023-06, 2023-Q3, FY2023-H1 or start/end dates.",
@@ -352,4 +404,6 @@ RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("twins-symmetric", "Badge twins name each other: if A's twin is B, B's twin is A.", ("models",), twins_symmetric),
     Rule("lineage-acyclic", "Following predecessors from any model never comes back to it.", ("models",), lineage_acyclic),
     Rule("kei-flag", "is_kei is true exactly when the segment is kei.", ("models",), kei_flag_matches_segment),
+    Rule("claim-evidence", "Every row a claim cites as evidence exists, named by its table and primary key; only a claim "
+      "that is not checkable may cite none.", ("claims", "*"), claim_evidence_resolves),
 ]}
