@@ -28,7 +28,7 @@ WORK = ROOT / "build" / "mutation"
 COPIED = ["tests", "datapackage.json", "datasets", "docs", "mkdocs.yml", "overrides", "vendor", "CHANGELOG.md", "CITATION.cff",
           "README.md", "LICENSE"]
 FAST = "not browser and not real and not build and not node"
-TESTS = ["tests/test_validate.py", "tests/test_rules.py", "tests/test_periods.py", "tests/test_downloads.py"]
+TESTS = ["tests/test_validate.py", "tests/test_rules.py", "tests/test_periods.py", "tests/test_release.py", "tests/test_downloads.py"]
 SETTINGS = f"""
 [tool.pytest.ini_options]
 pythonpath = ["src"]

@@ -329,3 +329,54 @@ def test_cli_reports_an_unreadable_descriptor_without_traceback(tmp_path):
     assert (out.returncode, out.stdout, out.stderr) == (
         1, f"{bad}: [descriptor] found 'Expecting property name enclosed in double quotes: line 1 column 3 (char 2)', "
            "expected a readable JSON Data Package descriptor\n", f"1 problem(s) in {bad}\n")
+
+
+# The whole line each corruption prints (read and checked by hand): the value found and what was expected.
+MESSAGES = {
+    'descriptor-version': ["datapackage.json::version: [descriptor-version] found '../../outside', expected a version such as 0.2.0"],
+    'descriptor-resources': ["datapackage.json::resources: [descriptor-resources] found '[]', expected a list of one or more resources"],
+    'resource-path': ["datapackage.json::resources[4].path: [resource-path] found '../events.csv', expected a relative path inside the project folder"],
+    'type-error': ["datasets/sales.csv:2:units: [type-error] found 'lots', expected a value of type integer"],
+    'required': ["datasets/models.csv:2:maker: [required] found '', expected a value (the column is required)"],
+    'minimum': ["datasets/sales.csv:2:units: [minimum] found '-5', expected a value >= 0"],
+    'maximum': ["datasets/market_share.csv:2:share_pct: [maximum] found '101', expected a value <= 100"],
+    'enum': ["datasets/sources.csv:2:reliability: [enum] found 'E', expected one of ['A', 'B', 'C', 'D']"],
+    'pattern': ["datasets/sources.csv:2:language: [pattern] found 'english', expected text matching ^[a-z]{2}$"],
+    'missing-cell': ["datasets/events.csv:3:source_id: [missing-cell] found '7 cells', expected 9 cells, one per column (missing: source_id, notes)"],
+    'extra-cell': ["datasets/events.csv:3: [extra-cell] found 'surplus', expected no more cells than the header has columns"],
+    'blank-row': ["datasets/sources.csv:3: [blank-row] found 'an empty row', expected no blank rows"],
+    'missing-label': ["datasets/events.csv:1:notes: [missing-label] found 'no such column', expected a column named 'notes', as datapackage.json says"],
+    'extra-label': ["datasets/events.csv:1:colour: [extra-label] found 'colour', expected only the columns that datapackage.json names"],
+    'incorrect-label': ["datasets/events.csv:1:notes: [incorrect-label] found 'remarks', expected the column named in datapackage.json"],
+    'duplicate-label': ["datasets/models.csv:1:notes: [duplicate-label] found 'name', expected unique column names"],
+    'blank-label': ["datasets/plants.csv:1:notes: [blank-label] found '', expected a name for every column"],
+    'primary-key': ["datasets/models.csv:8: [primary-key] found 'model_id=tama-fx', expected a unique primary key (model_id); the same as in the row at position 2"],
+    'foreign-key': ["datasets/sales.csv:2:source_id: [foreign-key] found 'no-such-source', expected a value that exists in sources.source_id"],
+    'file-exists': ["datasets/production.csv: [file-exists] found 'no such file', expected the file named by datapackage.json"],
+    'no-bom': ["datasets/models.csv:1: [no-bom] found 'a UTF-8 byte order mark', expected UTF-8 without a BOM"],
+    'encoding': ['datasets/events.csv:6: [encoding] found "b\'\\\\xe9,fx\'", expected UTF-8 text'],
+    'line-ends': ["datasets/models.csv:1: [line-ends] found 'CR or CRLF line end', expected LF line ends"],
+    'final-newline': ["datasets/models.csv:7: [final-newline] found 'no newline at end of file', expected a newline after the last row"],
+    'no-surrounding-space': ["datasets/models.csv:2:name: [no-surrounding-space] found ' Tama', expected no leading or trailing spaces"],
+    'period-label': ["datasets/sales.csv:2:period: [period-label] found '2023-13', expected a known period label (unknown period label '2023-13')"],
+    'period-dates': ["datasets/sales.csv:2:period_end: [period-dates] found '2023-01-30', expected 2023-01-31 for period 2023-01"],
+    'one-preferred': ["datasets/sales.csv:8:preferred: [one-preferred] found '2 preferred of 2 rows for model_id=nissan-sakura, geography=JP, period=2023, measure=sales, cumulative=false', expected exactly one preferred row per fact"],
+    'parts-within-whole': ["datasets/sales.csv:7:units: [parts-within-whole] found 'month rows of 2023 add up to 1050', expected at most 1000, the 2023 figure"],
+    'share-matches-computed': ["datasets/market_share.csv:2:share_pct: [share-matches-computed] found '45', expected within 1 points of 40.0, computed from sales row 7 and market_totals row 2"],
+    'coordinates-in-country': ["datasets/plants.csv:2:latitude,longitude: [coordinates-in-country] found '34.58333, -133.76667', expected a point inside JP (lat 20.0 to 46.0, lon 122.0 to 154.0)"],
+    'source-cited': ["datasets/sources.csv:6:source_id: [source-cited] found 'never-cited', expected a source cited by at least one row"],
+    'absolute-url': ["datasets/sources.csv:2:url: [absolute-url] found 'https:///path', expected an absolute http(s) URL"],
+    'cumulative-nondecreasing': ["datasets/sales.csv:11:units: [cumulative-nondecreasing] found '700', expected at least 800, the running total at 2023-06-30 (row 10)"],
+    'not-in-future': ["datasets/events.csv:2:date: [not-in-future] found '2030-01-01', expected a date no later than 2026-12-01; a plan belongs in production with status planned or reported"],
+    'date-precision': ["datasets/events.csv:3:date: [date-precision] found '2022-06-16', expected day 01 when date_precision is month"],
+    'twins-symmetric': ["datasets/models.csv:6:twin_id: [twins-symmetric] found 'tama-fx', expected nissan-sakura, whose twin_id names this model"],
+    'lineage-acyclic': ["datasets/models.csv:2:predecessor_id: [lineage-acyclic] found 'nissan-leaf-ze1', expected a chain of predecessors that does not come back to this model (loop: nissan-leaf-ze0, nissan-leaf-ze1, tama-fx)"],
+    'kei-flag': ["datasets/models.csv:5:is_kei: [kei-flag] found 'false', expected true for segment kei"],
+    'claim-evidence': ["datasets/claims.csv:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists in events (its key: event_id)", "datasets/claims.csv:2:evidence: [claim-evidence] found 'nowhere:x', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') naming a table of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it", "datasets/claims.csv:3:evidence: [claim-evidence] found '', expected at least one reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists; only a claim whose verdict is not checkable may cite none"],
+}
+
+
+@pytest.mark.parametrize("check", sorted(CASES))
+def test_each_corruption_prints_exactly_its_lines(tiny, check):
+    CASES[check][0](tiny)
+    assert [str(p) for p in tiny.problems()] == MESSAGES[check]
