@@ -39,7 +39,7 @@ test-fast: $(STAMP)
 
 ## Mutation testing of scripts/atlas against the fast layer -> build/bench/mutation.md
 mutate: $(STAMP)
-	$(PY) bench/mutate.py
+	$(PY) bench/mutate.py $(MUTATE_ARGS)
 
 ## Validation alone: frictionless on datapackage.json, then the project's own rules.
 validate: $(STAMP)
