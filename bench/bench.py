@@ -194,7 +194,8 @@ def shared_asset_weight(site: Path) -> dict:
 
 
 def synthetic_package(rows: int, folder: Path) -> Path:
-    """A copy of the real package whose sales table holds `rows` valid generated rows."""
+    """A copy of the real package whose sales table holds its real rows (which other tables cite) and
+    `rows` valid generated ones after them."""
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(ROOT / "datasets", folder / "datasets")
@@ -202,12 +203,11 @@ def synthetic_package(rows: int, folder: Path) -> Path:
     pkg = DataPackage(folder / "datapackage.json")
     models = [r["model_id"] for r in pkg.rows("models")]
     sources = [r["source_id"] for r in pkg.rows("sources")]
-    header = [f.name for f in pkg.fields("sales")]
     from datetime import date, timedelta
 
     buf = io.StringIO()
+    buf.write(pkg.path("sales").read_text(encoding="utf-8"))
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
     day, n = date(1990, 1, 1), 0
     while n < rows:
         d = day.isoformat()

@@ -4,6 +4,7 @@ All problems are collected and printed together, one line each; the exit status 
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         problems = validate_package(descriptor)
     except Exception as e:  # a crash in a check must still be one readable line, never a traceback
         problems = [Problem(str(descriptor), None, None, "validator-error", f"{type(e).__name__}: {e}", "a package the checks can read")]
-    for p in problems:
-        print(p)
+    try:
+        for p in problems:
+            print(p)
+    except BrokenPipeError:  # `make validate | head`: the reader has seen enough; no traceback for it
+        sys.stdout = open(os.devnull, "w")
+        return 1
     if problems:
         print(f"{len(problems)} problem(s) in {descriptor}", file=sys.stderr)
         return 1
