@@ -209,6 +209,19 @@ def test_a_broken_self_reference_names_the_table_it_points_into(tiny):
         f"{M}:3:predecessor_id: [foreign-key] found 'nope', expected a value that exists in models.model_id"]
 
 
+def test_a_model_that_is_its_own_twin_is_one_message(tiny):
+    tiny.set_cell("models", 0, "twin_id", "tama-fx")
+    assert [str(p) for p in tiny.problems()] == [
+        f"{M}:2:twin_id: [twins-symmetric] found 'tama-fx', expected another model's id: a model is not its own twin"]
+
+
+@pytest.mark.parametrize("url, rule", [("https://:80", "absolute-url"), ("https:///path", "absolute-url"),
+                                       ("http://", "pattern"), ("mailto:someone@example.org", "pattern")])
+def test_a_url_without_a_host_is_refused_once(tiny, url, rule):
+    tiny.set_cell("sources", 0, "url", url)
+    assert tiny.places() == [(P, 2, "url", rule)]
+
+
 def test_date_precision_year_asks_for_1_january(tiny):
     tiny.set_cell("events", 1, "date_precision", "year")
     assert [str(p) for p in tiny.problems()] == [

@@ -307,10 +307,13 @@ def twins_symmetric(tables):
     models = _models(tables)
     # A model named as a twin that names another model is the one at fault; a model with no twin of its
     # own, named by such a model, is not reported again.
-    wrong = {twin for mid, r in models.items() if (twin := r.get("twin_id")) in models
+    wrong = {twin for mid, r in models.items() if (twin := r.get("twin_id")) in models and twin != mid
              and models[twin].get("twin_id") not in (mid, None, "")}
     for mid, r in models.items():
         twin = r.get("twin_id")
+        if twin == mid:
+            yield Finding("models", r["_row"], "twin_id", twin, "another model's id: a model is not its own twin")
+            continue
         if not twin or twin not in models or models[twin].get("twin_id") in (mid, None):
             continue
         if models[twin].get("twin_id") == "" and mid in wrong:
