@@ -57,6 +57,13 @@ def edit_descriptor(project, change):
     project.descriptor.write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
+def constrain(project, resource, name, **constraints):
+    def change(meta):
+        fields = next(r for r in meta["resources"] if r["name"] == resource)["schema"]["fields"]
+        next(f for f in fields if f["name"] == name).setdefault("constraints", {}).update(constraints)
+    edit_descriptor(project, change)
+
+
 def resource_path(project, name, path):
     edit_descriptor(project, lambda m: next(r for r in m["resources"] if r["name"] == name).update(path=path))
 
@@ -93,6 +100,8 @@ CASES = {
     "duplicate-label": (lambda p: duplicate_header_column(p, "models"), [(M, 1, "notes", "duplicate-label")]),
     "blank-label": (lambda p: edit_lines(p, "plants", lambda L: L.__setitem__(0, L[0].replace(",notes", ","))), [(PL, 1, "notes", "blank-label")]),
     "primary-key": (lambda p: p.append("models", dict(p.rows("models")[0])), [(M, 8, None, "primary-key")]),
+    "unique-error": (lambda p: constrain(p, "plants", "city", unique=True) or p.set_cell("plants", 1, "city", "Kurashiki"),
+                     [(PL, 3, "city", "unique-error")]),
     "foreign-key": (lambda p: sales(p, 0, "source_id", "no-such-source"), [(S, 2, "source_id", "foreign-key")]),
     # the bytes of the files
     "file-exists": (lambda p: p.path("production").unlink(), [("datasets/production.csv", None, None, "file-exists")]),
@@ -207,6 +216,11 @@ def test_a_broken_self_reference_names_the_table_it_points_into(tiny):
     tiny.set_cell("models", 1, "predecessor_id", "nope")
     assert [str(p) for p in tiny.problems()] == [
         f"{M}:3:predecessor_id: [foreign-key] found 'nope', expected a value that exists in models.model_id"]
+
+
+def test_a_constraint_without_a_wording_of_its_own_is_named_with_its_value(tiny):
+    constrain(tiny, "models", "name", maxLength=11)
+    assert [str(p) for p in tiny.problems()] == [f"{M}:2:name: [maxLength] found 'Tama Fixture', expected maxLength 11"]
 
 
 def test_a_model_that_is_its_own_twin_is_one_message(tiny):
@@ -350,6 +364,7 @@ MESSAGES = {
     'incorrect-label': ["datasets/events.csv:1:notes: [incorrect-label] found 'remarks', expected the column named in datapackage.json"],
     'duplicate-label': ["datasets/models.csv:1:notes: [duplicate-label] found 'name', expected unique column names"],
     'blank-label': ["datasets/plants.csv:1:notes: [blank-label] found '', expected a name for every column"],
+    'unique-error': ["datasets/plants.csv:3:city: [unique-error] found 'Kurashiki', expected a value no other row has (the same as in the row at position 2)"],
     'primary-key': ["datasets/models.csv:8: [primary-key] found 'model_id=tama-fx', expected a unique primary key (model_id); the same as in the row at position 2"],
     'foreign-key': ["datasets/sales.csv:2:source_id: [foreign-key] found 'no-such-source', expected a value that exists in sources.source_id"],
     'file-exists': ["datasets/production.csv: [file-exists] found 'no such file', expected the file named by datapackage.json"],

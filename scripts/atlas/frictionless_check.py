@@ -19,6 +19,7 @@ _EXPECTED = {
     "missing-label": "every column that datapackage.json names",
     "extra-label": "only the columns that datapackage.json names",
     "primary-key": "a unique primary key ({key})",
+    "unique-error": "a value no other row has",
     "foreign-key": "a value that exists in {ref}",
 }
 
@@ -41,6 +42,7 @@ FRICTIONLESS_RULES = {
     "duplicate-label": "No column name appears twice in the header.",
     "blank-label": "Every column in the header has a name.",
     "primary-key": "No two rows share a primary key.",
+    "unique-error": "A field declared unique holds no value twice.",
     "foreign-key": "A reference (a source, a model, a plant) names a row that exists.",
 }
 
@@ -99,6 +101,8 @@ def _problem(pkg, file, name, fields, e) -> Problem:
             rule, expected = m.group(1), _constraint_expected(m.group(1), m.group(2))
     elif e.type == "type-error" and column in fields:
         expected = "true or false" if fields[column].type == "boolean" else expected.format(type=fields[column].type)
+    elif e.type == "unique-error":
+        expected = f"{expected} ({e.note})"
     elif e.type == "primary-key":
         key = pkg.primary_key(name)
         value = ", ".join(f"{k}={c}" for k, c in zip([f.name for f in fields.values()], e.cells) if k in key)
@@ -124,7 +128,6 @@ def _problem(pkg, file, name, fields, e) -> Problem:
 def _constraint_expected(rule: str, spec: str) -> str:
     return {
         "required": "a value (the column is required)",
-        "unique": "a value no other row has",
         "minimum": f"a value >= {spec}",
         "maximum": f"a value <= {spec}",
         "enum": f"one of {spec}",
