@@ -9,151 +9,256 @@ import re
 
 import pytest
 
+from atlas.charts import CHARTS as DECLARATIONS
+from atlas.paths import ROOT
 from projects import figure, page, table_rows
 
 SALES_HEAD = ["Model", "Period", "Units (vehicles)", "Status", "Source"]
 RUNNING_HEAD = ["Model", "Geography", "Period", "Measure", "Units (vehicles)", "Status", "Source"]
 MARKET_HEAD = ["Market", "Period", "Units (vehicles)", "Status", "Source"]
-PLANTS_HEAD = ["number", "Plant", "Name", "Operator", "City", "Region", "Country", "Coordinate precision", "Source", "models"]
-MIZUSHIMA = ["mitsubishi-mizushima", "Mizushima Plant", "Mitsubishi Motors", "Kurashiki", "Okayama", "JP", "city", "fx-maker-release",
-             "Mitsubishi eK X EV, Nissan Sakura"]
-KYUSHU = ["nissan-kyushu", "Nissan Motor Kyushu", "Nissan", "Kanda", "Fukuoka", "JP", "city", "fx-maker-release", "Nissan next kei EV"]
-OPPAMA = ["nissan-oppama", "Oppama Plant", "Nissan", "Yokosuka", "Kanagawa", "JP", "city", "fx-maker-release", "Nissan LEAF"]
+PLANTS_HEAD = ["Name", "Status", "Operator", "City", "Region", "Country", "Model", "Coordinate precision", "Source"]
+MIZUSHIMA = ["Mizushima Plant", "active", "Mitsubishi Motors", "Kurashiki", "Okayama", "JP", "Mitsubishi eK X EV, Nissan Sakura", "city",
+             "fx-maker-release"]
+KYUSHU = ["Nissan Motor Kyushu", "reported", "Nissan", "Kanda", "Fukuoka", "JP", "Nissan next kei EV", "city", "fx-maker-release"]
+OPPAMA = ["Oppama Plant", "active", "Nissan", "Yokosuka", "Kanagawa", "JP", "Nissan LEAF (ZE1)", "city", "fx-maker-release"]
 
-# slug: (page, table header, table rows). Worked out by hand from tests/fixtures/projects/tiny/datasets.
+# slug: (page, title, table header, table rows). Worked out by hand from tests/fixtures/projects/tiny/datasets.
 CHARTS = {
-    # Kei models' preferred monthly sales; February has no figure and no row.
-    "kei-ev-monthly-sales": ("sales", SALES_HEAD, [
-        ["mitsubishi-ek-x-ev", "2023-01", "40", "reported", "fx-trade"],
-        ["mitsubishi-ek-x-ev", "2023-03", "60", "approx", "fx-trade"],
-        ["nissan-sakura", "2023-01", "100", "reported", "fx-trade"],
-        ["nissan-sakura", "2023-03", "300", "reported", "fx-trade"]]),
-    # Years and fiscal years from 2020; the non-preferred 990 for 2023 stays out.
-    "kei-ev-annual-sales": ("sales", SALES_HEAD, [
-        ["nissan-sakura", "2022", "500", "reported", "fx-news"],
-        ["nissan-sakura", "2023", "1000", "reported", "fx-news"],
-        ["nissan-sakura", "FY2023", "1200", "reported", "fx-news"]]),
-    "kei-ev-running-totals": ("sales", RUNNING_HEAD, [
-        ["nissan-sakura", "JP", "2022-05-20/2022-06-30", "orders", "2000", "reported", "fx-maker-release"],
-        ["nissan-sakura", "JP", "2022-06-16/2023-06-30", "sales", "800", "reported", "fx-news"],
-        ["nissan-sakura", "JP", "2022-06-16/2024-03-31", "sales", "1500", "reported", "fx-news"]]),
-    "leaf-running-totals": ("sales", RUNNING_HEAD, [
-        ["nissan-leaf-ze0", "JP", "2010-12-01/2015-12-31", "sales", "700", "reported", "fx-maker-release"],
-        ["nissan-leaf-ze0", "WORLD", "2010-12-01/2015-12-31", "sales", "2000", "estimate", "fx-maker-release"]]),
-    # 2018 on: the 2017 total is left out.
-    "japan-bev-market": ("market", MARKET_HEAD, [
-        ["jp-imported-bev", "2023", "300", "approx", "fx-trade"],
-        ["jp-kei-passenger-bev", "2023", "1100", "reported", "fx-trade"],
-        ["jp-passenger-bev", "2023", "2500", "reported", "fx-news"],
-        ["jp-registered-passenger-bev", "2023", "1400", "reported", "fx-trade"]]),
-    "japan-new-vehicle-market": ("market", MARKET_HEAD, [
-        ["jp-kei-all", "2022", "14000", "reported", "fx-news"],
-        ["jp-kei-all", "2023", "15000", "reported", "fx-news"],
-        ["jp-new-cars-all", "2022", "38000", "reported", "fx-news"],
-        ["jp-new-cars-all", "2023", "40000", "reported", "fx-news"],
-        ["jp-registered-all", "2023", "25000", "reported", "fx-news"]]),
-    # 1000 / 2500 = 40.0 and 2500 / 30000 = 8.33; FY2023 has no totals to compute from.
-    "shares-reported-and-computed": ("market", ["Subject", "Market", "Period", "Share (percent)", "computed_pct", "Status", "Source"], [
-        ["nissan-sakura", "jp-passenger-bev", "2023", "40", "40", "reported", "fx-news"],
-        ["jp-passenger-bev", "jp-passenger-all", "2023", "8.3", "8.33", "reported", "fx-news"]]),
-    "ev-share-of-new-passenger-cars": ("market", ["Subject", "Market", "Period", "Share (percent)", "Status", "Source"], [
+    # The Sakura's 1000 of 2500 passenger BEVs in 2023 = 40%; the rest (1500) is our subtraction.
+    "sakura-share-of-passenger-evs": ("", "The Sakura took 40% of Japan's passenger EV sales in 2023", SALES_HEAD, [
+        ["Nissan Sakura", "2023", "1000", "reported", "fx-news"],
+        ["Other passenger BEVs (total less the Sakura)", "2023", "1500", "derived", "fx-news"]]),
+    # Kei models' preferred monthly sales; February has no figure, and is a row that says so.
+    "kei-ev-monthly-sales": ("sales", "The Sakura's best month was March 2023, with 300 sold", SALES_HEAD, [
+        ["Mitsubishi eK X EV", "2023-01", "40", "reported", "fx-trade"],
+        ["Mitsubishi eK X EV", "2023-02", "", "no figure", ""],
+        ["Mitsubishi eK X EV", "2023-03", "60", "approx", "fx-trade"],
+        ["Nissan Sakura", "2023-01", "100", "reported", "fx-trade"],
+        ["Nissan Sakura", "2023-02", "", "no figure", ""],
+        ["Nissan Sakura", "2023-03", "300", "reported", "fx-trade"]]),
+    # Calendar years, then fiscal years, from 2020; the non-preferred 990 for 2023 stays out.
+    "kei-ev-annual-sales": ("sales", "The Sakura sold 1,000 in 2023, its best calendar year", SALES_HEAD, [
+        ["Nissan Sakura", "2022", "500", "reported", "fx-news"],
+        ["Nissan Sakura", "2023", "1000", "reported", "fx-news"],
+        ["Nissan Sakura", "FY2023", "1200", "reported", "fx-news"]]),
+    "kei-ev-running-totals": ("sales", "The Sakura's sales since launch reached 1,500 by March 2024", RUNNING_HEAD, [
+        ["Nissan Sakura", "JP", "2022-05-20/2022-06-30", "orders", "2000", "reported", "fx-maker-release"],
+        ["Nissan Sakura", "JP", "2022-06-16/2023-06-30", "sales", "800", "reported", "fx-news"],
+        ["Nissan Sakura", "JP", "2022-06-16/2024-03-31", "sales", "1500", "reported", "fx-news"]]),
+    # The worldwide figure is the source's estimate, and the title says so.
+    "leaf-running-totals": ("sales", "LEAF sales worldwide reached an estimated 2,000 by December 2015", RUNNING_HEAD, [
+        ["Nissan LEAF (ZE0)", "JP", "2010-12-01/2015-12-31", "sales", "700", "reported", "fx-maker-release"],
+        ["Nissan LEAF (ZE0)", "WORLD", "2010-12-01/2015-12-31", "sales", "2000", "estimate", "fx-maker-release"]]),
+    # 2018 on: the 2017 total is left out, so no gap is drawn between 2017 and 2023.
+    "japan-bev-market": ("market", "Japan's passenger EV sales peaked at 2,500 in 2023", MARKET_HEAD, [
+        ["All passenger BEVs", "2023", "2500", "reported", "fx-news"],
+        ["Imported (foreign-brand) BEVs", "2023", "300", "approx", "fx-trade"],
+        ["Kei passenger BEVs", "2023", "1100", "reported", "fx-trade"],
+        ["Registered (non-kei) passenger BEVs", "2023", "1400", "reported", "fx-trade"]]),
+    # 15000 / 40000 = 37.5%, stated to the whole percent; kei has no figure for 2021.
+    "japan-new-vehicle-market": ("market", "Kei vehicles were 38% of Japan's new vehicles in 2023", MARKET_HEAD, [
+        ["All new kei vehicles", "2020", "13000", "reported", "fx-news"],
+        ["All new kei vehicles", "2021", "", "no figure", ""],
+        ["All new kei vehicles", "2022", "14000", "reported", "fx-news"],
+        ["All new kei vehicles", "2023", "15000", "reported", "fx-news"],
+        ["All new vehicles", "2022", "38000", "reported", "fx-news"],
+        ["All new vehicles", "2023", "40000", "reported", "fx-news"],
+        ["All registered (non-kei) vehicles", "2023", "25000", "reported", "fx-news"]]),
+    # 1000 / 2500 = 40.0 and 2500 / 30000 = 8.33; FY2023 has no totals to compute from. Both within tolerance.
+    "shares-reported-and-computed": ("market", "2 of 2 reported shares match the atlas's own arithmetic",
+                                     ["Subject", "Market", "Period", "Share (percent)", "computed_pct", "Status", "Source"], [
+        ["jp-passenger-bev", "jp-passenger-all", "2023", "8.3", "8.33", "reported", "fx-news"],
+        ["nissan-sakura", "jp-passenger-bev", "2023", "40", "40", "reported", "fx-news"]]),
+    "ev-share-of-new-passenger-cars": ("market", "Battery EVs were 8.3% of new passenger cars in Japan in 2023",
+                                       ["Subject", "Market", "Period", "Share (percent)", "Status", "Source"], [
         ["jp-passenger-bev", "jp-passenger-all", "2023", "8.3", "reported", "fx-news"],
         ["jp-passenger-bev", "jp-passenger-all", "FY2023", "9", "reported", "fx-trade"]]),
     # Twelve-month years only (the half year is left out); Toyota's margin is 200 / 2000, derived. Every
     # maker's year is named by its start, whatever the maker calls it (Toyota and Honda: "FY2024").
-    "operating-margins": ("market", ["Maker", "Fiscal year", "Revenue (JPY billion)", "Operating profit (JPY billion)",
-                                     "Operating margin (percent)", "Status", "Source"], [
+    "operating-margins": ("market", "Nissan's operating margin was the lowest of the three in 1 of 1 fiscal years",
+                          ["Maker", "Fiscal year", "Revenue (JPY billion)", "Operating profit (JPY billion)",
+                           "Operating margin (percent)", "Status", "Source"], [
         ["Honda", "FY2023", "1500", "90", "6", "reported", "fx-news"],
         ["Nissan", "FY2023", "1000", "50", "5", "reported", "fx-maker-release"],
         ["Toyota", "FY2023", "2000", "200", "10", "derived", "fx-news"]]),
     # Models with a launch year, oldest first; the next kei EV has none and is a planned start instead.
-    "model-lineage-timeline": ("lineage", ["Model", "Maker", "Name", "Launch year", "End year", "Predecessor", "Badge twin", "Source"], [
+    "model-lineage-timeline": ("lineage", "5 electric models, from the Tama Fixture of 1947 to the eK X EV of 2022",
+                               ["Model", "Maker", "Name", "Launch year", "End year", "Predecessor", "Badge twin", "Source"], [
         ["tama-fx", "Tama", "Tama Fixture", "1947", "1951", "", "", "fx-maker-release"],
         ["nissan-leaf-ze0", "Nissan", "LEAF", "2010", "2017", "tama-fx", "", "fx-maker-release"],
         ["nissan-leaf-ze1", "Nissan", "LEAF", "2017", "", "nissan-leaf-ze0", "", "fx-maker-release"],
         ["nissan-sakura", "Nissan", "Sakura", "2022", "", "", "mitsubishi-ek-x-ev", "fx-maker-release"],
         ["mitsubishi-ek-x-ev", "Mitsubishi", "eK X EV", "2022", "", "", "nissan-sakura", "fx-maker-release"]]),
-    "plants-map-japan": ("plants", PLANTS_HEAD, [["2", *MIZUSHIMA], ["3", *KYUSHU], ["4", *OPPAMA]]),
-    "plants-map-world": ("plants", PLANTS_HEAD, [
-        ["1", "nissan-sunderland", "Sunderland Plant", "Nissan", "Sunderland", "England", "GB", "city", "fx-maker-release", "Nissan LEAF"],
-        ["2", *MIZUSHIMA], ["3", *KYUSHU], ["4", *OPPAMA]]),
+    # Japan only; a plant's status is the most current of its production rows.
+    "plants-map-japan": ("plants", "3 plants in Japan: 2 building EVs today, 1 with an EV planned or reported", PLANTS_HEAD,
+                         [MIZUSHIMA, KYUSHU, OPPAMA]),
+    "plants-map-world": ("plants", "4 plants in 2 countries, 1 of them outside Japan", PLANTS_HEAD, [
+        ["Sunderland Plant", "ended", "Nissan", "Sunderland", "England", "GB", "Nissan LEAF (ZE0)", "city", "fx-maker-release"],
+        MIZUSHIMA, KYUSHU, OPPAMA]),
 }
 
 # The spec's own data: what Vega draws, as (fields) tuples; worked out from the same rows.
 SPEC_ROWS = {
+    "sakura-share-of-passenger-evs": (("part", "period", "units"), [("rest", "2023", 1500), ("sakura", "2023", 1000)]),
     "kei-ev-monthly-sales": (("model", "period", "units", "status_label"), [
-        ("Mitsubishi eK X EV", "2023-01", 40, "reported"), ("Mitsubishi eK X EV", "2023-03", 60, "approximate (source's qualifier)"),
-        ("Nissan Sakura", "2023-01", 100, "reported"), ("Nissan Sakura", "2023-03", 300, "reported")]),
-    "kei-ev-annual-sales": (("kind", "period", "units"), [
-        ("Calendar years", "2022", 500), ("Calendar years", "2023", 1000), ("Fiscal years (April to March)", "FY2023", 1200)]),
-    "kei-ev-running-totals": (("series", "as_of", "units"), [
-        ("Nissan Sakura, orders", "2022-06-30", 2000), ("Nissan Sakura, sales", "2023-06-30", 800), ("Nissan Sakura, sales", "2024-03-31", 1500)]),
-    "leaf-running-totals": (("series", "units", "status_label"), [
-        ("Nissan LEAF, sales, JP", 700, "reported"), ("Nissan LEAF, sales, WORLD", 2000, "estimate (source's own)")]),
+        ("Mitsubishi eK X EV", "2023-01", 40, "reported"), ("Mitsubishi eK X EV", "2023-02", None, "no figure"),
+        ("Mitsubishi eK X EV", "2023-03", 60, "approximate (source's qualifier)"), ("Nissan Sakura", "2023-01", 100, "reported"),
+        ("Nissan Sakura", "2023-02", None, "no figure"), ("Nissan Sakura", "2023-03", 300, "reported")]),
+    "kei-ev-annual-sales": (("kind", "period", "units"), [("fiscal-year", "FY2023", 1200), ("year", "2022", 500), ("year", "2023", 1000)]),
+    "kei-ev-running-totals": (("model", "measure", "as_of", "units"), [
+        ("Nissan Sakura", "orders", "2022-06-30", 2000), ("Nissan Sakura", "sales", "2023-06-30", 800),
+        ("Nissan Sakura", "sales", "2024-03-31", 1500)]),
+    "leaf-running-totals": (("model", "geography", "units", "status"), [
+        ("Nissan LEAF (ZE0)", "JP", 700, "reported"), ("Nissan LEAF (ZE0)", "WORLD", 2000, "estimate")]),
     "japan-bev-market": (("market_label", "period", "units"), [
         ("All passenger BEVs", "2023", 2500), ("Imported (foreign-brand) BEVs", "2023", 300), ("Kei passenger BEVs", "2023", 1100),
         ("Registered (non-kei) passenger BEVs", "2023", 1400)]),
     "japan-new-vehicle-market": (("market_label", "period", "units"), [
-        ("All new vehicles", "2022", 38000), ("All new vehicles", "2023", 40000), ("Kei vehicles", "2022", 14000),
-        ("Kei vehicles", "2023", 15000), ("Registered (non-kei) vehicles", "2023", 25000)]),
+        ("All new kei vehicles", "2020", 13000), ("All new kei vehicles", "2021", None), ("All new kei vehicles", "2022", 14000),
+        ("All new kei vehicles", "2023", 15000), ("All new vehicles", "2022", 38000), ("All new vehicles", "2023", 40000),
+        ("All registered (non-kei) vehicles", "2023", 25000)]),
     "shares-reported-and-computed": (("label", "kind", "value"), [
         ("All passenger BEVs in All new passenger cars, 2023", "computed from the atlas (derived)", 8.33),
         ("All passenger BEVs in All new passenger cars, 2023", "reported by the source", 8.3),
         ("Nissan Sakura in All passenger BEVs, 2023", "computed from the atlas (derived)", 40.0),
         ("Nissan Sakura in All passenger BEVs, 2023", "reported by the source", 40.0)]),
-    "ev-share-of-new-passenger-cars": (("period", "share_pct", "kind"), [("2023", 8.3, "Calendar year"), ("FY2023", 9.0, "Fiscal year")]),
-    "operating-margins": (("maker", "fiscal_year", "operating_margin_pct", "status_label"), [
-        ("Honda", "FY2023", 6.0, "reported"), ("Nissan", "FY2023", 5.0, "reported"), ("Toyota", "FY2023", 10.0, "derived (our arithmetic)")]),
-    "model-lineage-timeline": (("label", "launch_year"), [
-        ("LEAF (ZE0)", 2010), ("LEAF (ZE1)", 2017), ("Sakura", 2022), ("Tama Fixture", 1947), ("eK X EV", 2022)]),
-    "plants-map-japan": (("number", "name", "models"), [
-        (2, "Mizushima Plant", "Mitsubishi eK X EV, Nissan Sakura"), (3, "Nissan Motor Kyushu", "Nissan next kei EV"), (4, "Oppama Plant", "Nissan LEAF")]),
-    "plants-map-world": (("number", "name"), [(1, "Sunderland Plant"), (2, "Mizushima Plant"), (3, "Nissan Motor Kyushu"), (4, "Oppama Plant")]),
+    "ev-share-of-new-passenger-cars": (("period", "share_pct", "kind"), [("2023", 8.3, "year"), ("FY2023", 9.0, "fiscal-year")]),
+    "operating-margins": (("maker", "fiscal_year", "operating_margin_pct", "status"), [
+        ("Honda", "FY2023", 6.0, "reported"), ("Nissan", "FY2023", 5.0, "reported"), ("Toyota", "FY2023", 10.0, "derived")]),
+    # Bars run to the end of their end year; a model still sold runs to the end of the release's year.
+    "model-lineage-timeline": (("label", "launch_year", "to"), [
+        ("LEAF (ZE0)", 2010, 2017.9), ("LEAF (ZE1)", 2017, 2026.9), ("Sakura", 2022, 2026.9), ("Tama Fixture", 1947, 1951.9),
+        ("eK X EV", 2022, 2026.9)]),
+    "plants-map-japan": (("short", "plant_status"), [("Mizushima Plant", "active"), ("Nissan Motor Kyushu", "reported"), ("Oppama Plant", "active")]),
+    "plants-map-world": (("short", "plant_status"), [
+        ("Mizushima Plant", "active"), ("Nissan Motor Kyushu", "reported"), ("Oppama Plant", "active"), ("Sunderland Plant", "ended")]),
 }
 
 
-def spec_rows(site, slug, fields):
-    """Rows of the spec's datasets that carry all `fields`, as sorted tuples."""
-    spec = json.loads((site / "charts" / f"{slug}.vl.json").read_text(encoding="utf-8"))
-    rows = [tuple(r[f] for f in fields) for data in spec.get("datasets", {}).values() for r in data if all(f in r for f in fields)]
+def spec_of(site, slug, layout=""):
+    return json.loads((site / "charts" / f"{slug}{layout}.vl.json").read_text(encoding="utf-8"))
+
+
+def spec_rows(site, slug, fields, layout=""):
+    """Distinct rows of the spec's datasets that carry all `fields`, as sorted tuples (layers share rows)."""
+    spec = spec_of(site, slug, layout)
+    rows = {tuple(r[f] for f in fields) for data in spec.get("datasets", {}).values() for r in data if all(f in r for f in fields)}
     return sorted(rows, key=repr)
 
 
-def test_every_chart_of_the_site_is_checked(tiny_site):
-    assert sorted(p.name.removesuffix(".vl.json") for p in (tiny_site / "charts").glob("*.vl.json")) == sorted(CHARTS) == sorted(SPEC_ROWS)
+def walk(node):
+    """Every dict inside a spec."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
 
 
-@pytest.mark.parametrize("slug", sorted(CHARTS))
-def test_chart_table_shows_exactly_the_rows_it_plots(tiny_site, slug):
-    url, head, rows = CHARTS[slug]
+def test_every_declared_chart_is_checked_and_shown_on_its_page(tiny_site):
+    assert [d.slug for d in DECLARATIONS] == list(CHARTS) == list(SPEC_ROWS)
+    assert sorted(p.name.removesuffix(".phone.vl.json") for p in (tiny_site / "charts").glob("*.phone.vl.json")) == sorted(CHARTS)
+    for decl in DECLARATIONS:
+        assert figure(page(tiny_site, CHARTS[decl.slug][0]), decl.slug) is not None
+        assert (ROOT / "docs" / f"{decl.page}.md").read_text(encoding="utf-8").count(f"[[chart:{decl.slug}]]") == 1
+
+
+@pytest.mark.parametrize("slug", list(CHARTS))
+def test_chart_title_table_and_row_count_state_exactly_what_it_plots(tiny_site, slug):
+    url, title, head, rows = CHARTS[slug]
     fig = figure(page(tiny_site, url), slug)
+    assert fig.figcaption.find(class_="atlas-chart__title").get_text(strip=True) == f"{title}."
     assert table_rows(fig.find("table")) == (head, rows)
-    assert fig.find("summary").get_text(strip=True) == f"Data table ({len(rows)} rows)"
+    assert [label.get_text(strip=True) for label in fig.select(".tabbed-labels label")] == [
+        "Chart", f"Table ({len(rows)} rows)", "Sources", "Download"]
+    for layout in ("", ".phone"):  # the title is inside the image too, so a download keeps it
+        assert " ".join(spec_of(tiny_site, slug, layout)["title"]["text"]) == title
 
 
-@pytest.mark.parametrize("slug", sorted(SPEC_ROWS))
+@pytest.mark.parametrize("slug", list(SPEC_ROWS))
 def test_chart_spec_draws_exactly_the_expected_rows(tiny_site, slug):
     fields, rows = SPEC_ROWS[slug]
-    assert spec_rows(tiny_site, slug, fields) == sorted(rows, key=repr)
+    for layout in ("", ".phone"):
+        assert spec_rows(tiny_site, slug, fields, layout) == sorted(rows, key=repr)
 
 
 def test_planned_production_is_drawn_on_the_timeline(tiny_site):
     assert spec_rows(tiny_site, "model-lineage-timeline", ("label", "start_year", "status")) == [("next kei EV", 2028, "reported")]
 
 
+def test_no_title_or_subtitle_template_holds_a_typed_number():
+    assert {d.slug: [t for t in (d.title, d.subtitle) if re.search(r"\d", t)] for d in DECLARATIONS} == {d.slug: [] for d in DECLARATIONS}
+
+
+def test_a_missing_month_is_a_shaded_slot_and_a_missing_year_breaks_the_line(tiny_site):
+    import vl_convert as vlc
+
+    spec = spec_of(tiny_site, "kei-ev-monthly-sales")
+    shaded = [m for m in walk(spec) if isinstance(m.get("mark"), dict) and m["mark"].get("type") == "rect"]
+    gap_rows = [[r["period"] for r in spec["datasets"][m["data"]["name"]]] for m in shaded]
+    assert gap_rows == [["2023-02"], ["2023-02"]]  # one shaded February in each model's panel
+    # The kei line's data holds a 2021 with no value, and the compiled line is undefined there: a break, not a bridge.
+    vega = vlc.vegalite_to_vega(spec_of(tiny_site, "japan-new-vehicle-market"))
+    lines = [m for m in walk(vega) if m.get("type") == "line" and "defined" in m.get("encode", {}).get("update", {})]
+    assert lines and all('isValid(datum["units"])' in m["encode"]["update"]["defined"]["signal"] for m in lines)
+
+
+def test_subtitle_says_what_fainter_marks_are_only_where_a_chart_has_them(tiny_site):
+    subtitles = {slug: " ".join(spec_of(tiny_site, slug)["title"]["subtitle"]) for slug in CHARTS}
+    assert subtitles["kei-ev-monthly-sales"].endswith("Paler bars: approximate (source's qualifier)")
+    assert subtitles["leaf-running-totals"].endswith("Hollow points: estimate (source's own)")
+    assert subtitles["operating-margins"].endswith("Hollow points: derived (our arithmetic)")
+    assert not any(("Hollow" in s or "Paler" in s) for k, s in subtitles.items()
+                   if k not in ("kei-ev-monthly-sales", "leaf-running-totals", "operating-margins", "japan-bev-market"))
+
+
 def test_reported_figures_are_solid_and_every_other_status_fainter(tiny_site):
-    spec = json.loads((tiny_site / "charts" / "kei-ev-monthly-sales.vl.json").read_text(encoding="utf-8"))
-    scale = spec["spec"]["encoding"]["opacity"]["scale"]
-    opacity = dict(zip(scale["domain"], scale["range"]))
+    scales = [e["scale"] for e in walk(spec_of(tiny_site, "kei-ev-monthly-sales")) if isinstance(e.get("scale"), dict)
+              and "reported" in e["scale"].get("domain", [])]
+    opacity = dict(zip(scales[0]["domain"], scales[0]["range"]))
     assert opacity["reported"] == 1.0
     assert {label: value < 1.0 for label, value in opacity.items() if label != "reported"} == {
         "approximate (source's qualifier)": True, "estimate (source's own)": True, "derived (our arithmetic)": True}
 
 
-def test_chart_caption_names_exactly_its_sources(tiny_site):
+def test_chart_caption_gives_one_source_line_and_the_sources_panel_every_source(tiny_site):
     fig = figure(page(tiny_site, "sales"), "kei-ev-running-totals")
-    links = [(a["href"], a.get_text(strip=True)) for a in fig.figcaption.find_all("a") if "sources/#" in a["href"]]
-    assert links == [("../sources/#fx-maker-release", "Fixture Motors (2024-03-08)"), ("../sources/#fx-news", "Fixture Wire (2024-03-08)")]
+    assert fig.figcaption.get_text(" ", strip=True).split(" Sources: ")[1].split(".")[0] == "Fixture Wire and Fixture Motors"
+    links = [(a["href"], a.get_text(strip=True)) for a in fig.select(".atlas-chart__sources a") if "sources/#" in a["href"]]
+    assert links == [("../sources/#fx-maker-release", "fx-maker-release"), ("../sources/#fx-news", "fx-news")]
+
+
+def test_a_chart_resting_on_tier_c_or_d_says_how_many_figures_do(tiny_site):
+    caption = figure(page(tiny_site, "sales"), "kei-ev-monthly-sales").figcaption.get_text(" ", strip=True)
+    assert "4 of 4 figures rest on a tier C or D source." in caption  # all four months cite fx-trade, tier C
+    assert "tier C or D" not in figure(page(tiny_site, "sales"), "kei-ev-running-totals").figcaption.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("slug", list(CHARTS))
+def test_each_chart_downloads_on_its_own(tiny_site, slug):
+    import csv as csvlib
+    import io
+    import zipfile
+
+    _, title, head, rows = CHARTS[slug]
+    charts = tiny_site / "charts"
+    assert list(csvlib.reader(io.StringIO((charts / f"{slug}.csv").read_text(encoding="utf-8")))) == [head, *rows]
+    meta = json.loads((charts / f"{slug}.metadata.json").read_text(encoding="utf-8"))
+    fig = figure(page(tiny_site, CHARTS[slug][0]), slug)
+    sources = sorted(a.get_text(strip=True) for a in fig.select(".atlas-chart__sources a") if "sources/#" in a["href"])
+    assert (meta["title"], meta["rows"], sorted(s["source_id"] for s in meta["sources"])) == (title, len(rows), sources)
+    assert all(s["url"].startswith("https://example.org/") for s in meta["sources"])
+    with zipfile.ZipFile(charts / f"{slug}.zip") as z:
+        assert sorted(z.namelist()) == sorted(f"{slug}/{n}" for n in ("README.txt", f"{slug}.csv", f"{slug}.svg", f"{slug}.png", f"{slug}.metadata.json"))
+        assert z.read(f"{slug}/{slug}.csv") == (charts / f"{slug}.csv").read_bytes()
+    assert (charts / f"{slug}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert (tiny_site / "data" / f"v{version}" / "charts" / f"{slug}.csv").read_bytes() == (charts / f"{slug}.csv").read_bytes()
+    links = [a["href"] for a in fig.select(".atlas-chart__files a")]
+    prefix = "../" if CHARTS[slug][0] else ""
+    assert links == [f"{prefix}charts/{slug}.{ext}" for ext in ("csv", "svg", "png", "metadata.json", "zip")]
 
 
 # --- blocks and generated pages --------------------------------------------------------------------
@@ -191,7 +296,7 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
         ["fx-maker-release", "Fixture maker release", "Fixture Motors", "2024-03-08", "press-release", "A", "en",
          "company_results (2), events (3), models (5), plants (4), production (4), sales (3)"],
         ["fx-news", "Fixture news story", "Fixture Wire", "2024-03-08", "news", "B", "en",
-         "claims (2), company_results (2), events (1), market_share (2), market_totals (7), models (1), production (1), sales (5)"],
+         "claims (2), company_results (2), events (1), market_share (2), market_totals (8), models (1), production (1), sales (5)"],
         ["fx-trade", "Fixture trade report", "Fixture Trade Weekly", "2024-01-15", "trade-press", "C", "ja",
          "claims (1), market_share (1), market_totals (5), models (1), sales (5)"],
     ]

@@ -1,29 +1,31 @@
-"""Charts: pure functions from the package's tables to Altair charts, one per chart, named after what they show.
+"""The site's charts, one declaration each: what rows it selects, its title and subtitle, the page it
+belongs to, its annotations and its table. The list of charts is CHARTS, nothing else.
 
-Axis titles, legends and table headers are field labels read from datapackage.json, never typed here.
-Anything other than a reported figure (approximate, estimate, derived) is drawn fainter, and the
-legend says which is which.
+Titles and subtitles are templates with no number in them: every figure they state is computed from the
+rows at build time (`facts`), so a title can never say what the data does not. Axis titles, legends and
+table headers are field labels read from datapackage.json.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 import altair as alt
 import pandas as pd
 
+from . import chartkit as kit
 from . import geo
+from .mapshapes import clip_features, place_labels
 from .derived import computed_shares, operating_margin
 from .package import DataPackage
+from .periods import kind_of, period_bounds
+from .rules import SHARE_TOLERANCE_PP
 from .tables import preferred_rows
 
-# Okabe-Ito: distinguishable for the common forms of colour blindness.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-STATUS_ORDER = ["reported", "approx", "estimate", "derived"]
+# Display names of code values, until they are read from the package's code tables.
 STATUS_LABELS = {"reported": "reported", "approx": "approximate (source's qualifier)", "estimate": "estimate (source's own)",
-                 "derived": "derived (our arithmetic)"}
-STATUS_OPACITY = [1.0, 0.55, 0.4, 0.3]
-WIDTH = 640  # px; the static image scales down to the column, the live view scrolls inside its box
-# Display names of `market` values (values, not fields: their definitions are in the field's description).
+                 "derived": "derived (our arithmetic)", kit.NO_FIGURE: kit.NO_FIGURE}
 MARKET_LABELS = {
     "jp-passenger-bev": "All passenger BEVs",
     "jp-registered-passenger-bev": "Registered (non-kei) passenger BEVs",
@@ -37,464 +39,977 @@ MARKET_LABELS = {
     "jp-passenger-all": "All new passenger cars",
     "jp-imported-all": "All foreign-brand vehicles",
 }
+KEI = "kei"  # in Select.models: every model the models table marks as kei
+
+
+# --- what a chart selects ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Select:
+    """The preferred rows of one resource that a chart draws, every filter stated here and nowhere else."""
+    resource: str
+    models: tuple[str, ...] | str = ()
+    markets: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    makers: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    geographies: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # period kinds, as periods.kind_of names them
+    cumulative: bool | None = None
+    months: int | None = None  # only periods of exactly this many months
+    since: str | None = None  # only periods starting on or after this date
+
+    def rows(self, data: "Data") -> pd.DataFrame:
+        df = data.tables[self.resource]
+        if "preferred" in df.columns:
+            df = preferred_rows(df)
+        models = data.kei_ids if self.models == KEI else set(self.models)
+        for column, wanted in (("model_id", models), ("market", self.markets), ("subject", self.subjects),
+                               ("maker", self.makers), ("measure", self.measures), ("geography", self.geographies),
+                               ("country", self.countries)):
+            if wanted:
+                df = df[df[column].isin(wanted)]
+        if self.cumulative is not None:
+            df = df[df["cumulative"].fillna(False) == self.cumulative]
+        if self.kinds:
+            df = df[df["period"].map(kind_of).isin(self.kinds)]
+        if self.since:
+            df = df[df["period_start"] >= pd.Timestamp(self.since)]
+        if self.months:
+            span = (df["period_end"].dt.year - df["period_start"].dt.year) * 12 + df["period_end"].dt.month - df["period_start"].dt.month + 1
+            df = df[span == self.months]
+        return df.copy()
+
+
+@dataclass(frozen=True)
+class Events:
+    """The events a chart marks: their kinds, and the models they are about."""
+    kinds: tuple[str, ...]
+    models: tuple[str, ...] | str = ()
+
+
+class Data:
+    """The package's tables, and the lookups every chart needs."""
+
+    def __init__(self, pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]):
+        self.pkg, self.tables, self.raw = pkg, tables, raw
+
+    @cached_property
+    def kei_ids(self) -> set[str]:
+        m = self.tables["models"]
+        return set(m.loc[m["is_kei"].fillna(False), "model_id"])
+
+    @cached_property
+    def models(self) -> pd.DataFrame:
+        m = self.tables["models"].copy()
+        gen = m["generation"].fillna("")
+        shared = m["name"].duplicated(keep=False)  # the generation tells apart models of one name, and only those
+        m["short"] = [f"{n} ({g})" if s and g and g not in n else n for n, g, s in zip(m["name"], gen, shared)]
+        m["label"] = m["maker"] + " " + m["short"]
+        return m.set_index("model_id")
+
+    def model_label(self, model_id: str) -> str:
+        return self.models["label"].get(model_id, model_id)
+
+    def maker_of(self, model_id: str) -> str:
+        return self.models["maker"].get(model_id, "")
+
+    def label(self, resource: str, name: str) -> str:
+        return self.pkg.field(resource, name).label
+
+    def title(self, resource: str, name: str) -> str:
+        return self.pkg.field(resource, name).title
+
+    def events(self, spec: Events | None, start, end) -> pd.DataFrame:
+        """The chart's events between start and end, one per date, labelled by their kinds."""
+        if spec is None:
+            return pd.DataFrame(columns=["date", "label"])
+        ev = self.tables["events"]
+        models = self.kei_ids if spec.models == KEI else set(spec.models)
+        ev = ev[ev["kind"].isin(spec.kinds) & (ev["model_id"].isin(models) if models else True)]
+        ev = ev[(ev["date"] >= start) & (ev["date"] <= end)].sort_values("date")
+        rows = []
+        for day, g in ev.groupby(ev["date"].dt.strftime("%Y-%m-%d"), sort=True):
+            kinds = list(dict.fromkeys(k.replace("-", " ") for k in g["kind"]))
+            rows.append({"date": day, "label": " and ".join(kinds).capitalize(), "event_ids": ", ".join(g["event_id"])})
+        return pd.DataFrame(rows, columns=["date", "label", "event_ids"])
+
+
+# --- the declaration -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    page: str  # the docs page (without .md) whose [[chart:slug]] marker shows it
+    select: Select
+    title: str  # templates: `{name}` placeholders filled from facts(); no digit may appear in them
+    subtitle: str
+    shape: Callable[["Data", pd.DataFrame], pd.DataFrame]  # the selected rows, labelled, with a row per gap
+    facts: Callable[["Data", pd.DataFrame], dict[str, str]]
+    draw: Callable[["Data", pd.DataFrame, kit.Layout, pd.DataFrame], alt.TopLevelMixin]
+    table: tuple[tuple[str, str], ...]  # (column of the shaped rows, field of select.resource that names it)
+    describe: Callable[["Data", pd.DataFrame], str]  # alt text: what is drawn, and its key numbers
+    annotate: Events | None = None
+    status_mark: str | None = "Hollow points"  # how a figure not reported is drawn, named in the subtitle
+    extra_sources: Callable[["Data", pd.DataFrame], list[str]] = lambda data, rows: []
 
 
 @dataclass
 class ChartResult:
-    slug: str
+    """A declaration applied to the data: the rows drawn, the words computed, one chart per layout."""
+    decl: Chart
+    rows: pd.DataFrame
     title: str
-    chart: alt.TopLevelMixin
-    table: pd.DataFrame  # the rows drawn: shown under the chart
-    resource: str  # the CSV the data comes from
+    subtitle: str
     alt: str
-    columns: list[str] = field(default_factory=list)  # table columns, named as fields of `resource` where they are
+    specs: dict[str, dict]  # layout name -> Vega-Lite spec
+    table: pd.DataFrame  # the data table: one row per drawn figure, and per period with no figure
+    headers: list[str]
+    events: pd.DataFrame
     extra_sources: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.decl.slug
+
+    @property
+    def resource(self) -> str:
+        return self.decl.select.resource
 
     @property
     def source_ids(self) -> list[str]:
         ids = set(self.extra_sources)
         for col in ("source_id", "specs_source_id", "coord_source_id"):
-            if col in self.table.columns:
-                ids |= set(self.table[col].dropna())
+            if col in self.rows.columns:
+                ids |= set(self.rows[col].dropna())
         return sorted(ids)
 
 
-def _status_opacity(title: str) -> alt.Opacity:
-    return alt.Opacity("status_label:N", title=title,
-                       scale=alt.Scale(domain=[STATUS_LABELS[s] for s in STATUS_ORDER], range=STATUS_OPACITY),
-                       legend=alt.Legend(orient="bottom", direction="vertical"))
+def n(x) -> str:
+    """A figure as the text states it: thousands separated, no decimals it does not have."""
+    x = float(x)
+    return f"{int(x):,}" if x.is_integer() else f"{x:,.1f}"
 
 
-def _with_labels(df: pd.DataFrame, tables) -> pd.DataFrame:
+def about(status: str) -> str:
+    return "" if status == "reported" else "about " if status == "approx" else "an estimated "
+
+
+def month_name(day) -> str:
+    return pd.Timestamp(day).strftime("%B %Y")
+
+
+def _labelled(data: Data, df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     if "status" in df.columns:
         df["status_label"] = df["status"].map(STATUS_LABELS)
     if "model_id" in df.columns:
-        df["model"] = df["model_id"].map(_model_names(tables))
+        df["model"] = df["model_id"].map(data.model_label)
+        df["maker_name"] = df["model_id"].map(data.maker_of)
+    if "market" in df.columns:
+        df["market_label"] = df["market"].map(MARKET_LABELS).fillna(df["market"])
     return df
 
 
-def _model_names(tables) -> dict[str, str]:
-    m = tables["models"]
-    return dict(zip(m["model_id"], m["maker"] + " " + m["name"]))
+def _with_gaps(df: pd.DataFrame, series: str, kind: str, value: str, keep: tuple[str, ...]) -> pd.DataFrame:
+    """Add a row for every period of each series' span that has no figure: status `no figure`, no value."""
+    freq = {"month": "MS", "year": "YS", "fiscal-year": "YS-APR"}[kind]
+    out = [df]
+    for name, g in df.groupby(series, sort=False):
+        starts = pd.date_range(g["period_start"].min(), g["period_start"].max(), freq=freq)
+        missing = sorted(set(starts) - set(g["period_start"]))
+        if not missing:
+            continue
+        first = g.iloc[0]
+        gap = pd.DataFrame({"period_start": missing})
+        gap["period"] = [_period_label(d, kind) for d in missing]
+        gap[value] = pd.NA
+        gap["status"] = kit.NO_FIGURE
+        gap["status_label"] = kit.NO_FIGURE
+        for col in keep:
+            gap[col] = first[col]
+        out.append(gap)
+    return pd.concat(out, ignore_index=True)
 
 
-def _colour(field_: str, title: str, domain=None) -> alt.Color:
-    scale = alt.Scale(range=PALETTE) if domain is None else alt.Scale(domain=domain, range=PALETTE[: len(domain)])
-    return alt.Color(field_, title=title, scale=scale, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320))
+def _period_label(day: pd.Timestamp, kind: str) -> str:
+    return {"month": f"{day.year}-{day.month:02d}", "year": f"{day.year}", "fiscal-year": f"FY{day.year}"}[kind]
 
 
-def _tip(pkg, resource, name, type_="N", fmt=None, column=None):
-    f = pkg.field(resource, name)
-    kw = {"format": fmt} if fmt else {}
-    return alt.Tooltip(f"{column or name}:{type_}", title=f.label, **kw)
-
-
-def _n(x) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
-
-
-def _kei_ids(tables) -> set[str]:
-    m = tables["models"]
-    return set(m.loc[m["is_kei"].fillna(False), "model_id"])
-
-
-def _flows(tables, measure="sales", geography="JP") -> pd.DataFrame:
-    s = preferred_rows(tables["sales"])
-    return s[(s["geography"] == geography) & (s["measure"] == measure) & ~s["cumulative"].fillna(False)]
-
-
-def _describe_series(prefix: str, df: pd.DataFrame, series: str, period: str, value: str) -> str:
-    """Alt text that states what the chart shows and its key numbers, generated from the data drawn."""
-    if df.empty:
+def _describe(prefix: str, df: pd.DataFrame, series: str, period: str, value: str) -> str:
+    shown = df.dropna(subset=[value])
+    if shown.empty:
         return f"{prefix}: no figures to show yet."
     parts = []
-    for name, g in df.groupby(series, sort=True):
-        hi, lo = g.loc[g[value].idxmax()], g.loc[g[value].idxmin()]
-        parts.append(f"{name}: {len(g)} figures from {g[period].min()} to {g[period].max()}, "
-                     f"highest {_n(hi[value])} in {hi[period]}, lowest {_n(lo[value])} in {lo[period]}")
+    for name, g in shown.groupby(series, sort=True):
+        hi, lo = g.loc[g[value].astype(float).idxmax()], g.loc[g[value].astype(float).idxmin()]
+        gaps = int(df[(df[series] == name) & df[value].isna()].shape[0])
+        parts.append(f"{name}: {len(g)} figures from {g[period].min()} to {g[period].max()}, highest {n(hi[value])} in {hi[period]}, "
+                     f"lowest {n(lo[value])} in {lo[period]}" + (f", no figure for {gaps} periods" if gaps else ""))
     return f"{prefix}. " + "; ".join(parts) + "."
 
 
-SALES_COLUMNS = ["model_id", "period", "units", "status", "source_id"]
+def _tooltip(data: Data, resource: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:
+    """(column, field for its title, format) triples."""
+    tips = []
+    for column, name, fmt in fields:
+        title = data.title(resource, name) if name in {f.name for f in data.pkg.fields(resource)} else name
+        tips.append(alt.Tooltip(f"{column}:{'Q' if fmt else 'N'}", title=title, **({"format": fmt} if fmt else {})))
+    return tips
 
 
-def _model_sales_encoding(pkg: DataPackage) -> dict:
-    """Units on y, a colour per model, faint for anything not reported, and the tooltip every sales chart shares."""
-    return dict(
-        y=alt.Y("units:Q", title=pkg.field("sales", "units").label),
-        color=_colour("model:N", pkg.field("sales", "model_id").title),
-        opacity=_status_opacity(pkg.field("sales", "status").title),
-        tooltip=[alt.Tooltip("model:N", title=pkg.field("sales", "model_id").title), _tip(pkg, "sales", "period"),
-                 _tip(pkg, "sales", "units", "Q", ","), alt.Tooltip("status_label:N", title=pkg.field("sales", "status").title),
-                 _tip(pkg, "sales", "source_id")],
-    )
+def _y(data: Data, resource: str, column: str, top: float, fmt: str = kit.COMPACT, title: str | None = None) -> alt.Y:
+    labels = {"labelExpr": f"datum.value == 0 ? '0' : format(datum.value, '{fmt}')"} if fmt else {}
+    return alt.Y(f"{column}:Q", title=title if title is not None else data.label(resource, column),
+                 scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickCount=4, grid=True, **labels))
 
 
-def kei_ev_monthly_sales(pkg: DataPackage, tables) -> ChartResult:
-    """Monthly sales in Japan of each kei EV that has a monthly series, one panel per model."""
-    s = _flows(tables)
-    s = s[s["model_id"].isin(_kei_ids(tables)) & s["period"].str.fullmatch(r"\d{4}-\d{2}")].sort_values(["model_id", "period"])
-    df = _with_labels(s, tables)
-    df["month"] = df["period_start"].dt.strftime("%Y-%m-01")
-    period = pkg.field("sales", "period")
-    chart = (
-        alt.Chart(df[["month", "model", "units", "status_label", "period", "source_id"]])
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonth(month):T", title=period.title, axis=alt.Axis(format="%Y-%m", labelAngle=-45)),
-            **_model_sales_encoding(pkg),
-        )
-        .properties(width=WIDTH, height=110)
-        .facet(row=alt.Row("model:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
-        .resolve_scale(y="independent")
-    )
-    alt_text = _describe_series("Bar charts of monthly kei EV sales in Japan, one panel per model", df, "model", "period", "units")
-    return ChartResult("kei-ev-monthly-sales", "Kei EV sales in Japan by month", chart, s[SALES_COLUMNS], "sales", alt_text, SALES_COLUMNS)
+def _series_colours(names: list[str], makers: dict[str, str] | None = None) -> alt.Scale:
+    colours = [kit.maker_colour(makers[s]) for s in names] if makers else [kit.SERIES[i % len(kit.SERIES)] for i in range(len(names))]
+    return kit.colour_scale(names, colours)
 
 
-def kei_ev_annual_sales(pkg: DataPackage, tables) -> ChartResult:
-    """Calendar-year and fiscal-year sales of the kei EVs side by side."""
-    s = _flows(tables)
-    s = s[s["model_id"].isin(_kei_ids(tables)) & s["period"].str.fullmatch(r"(FY)?\d{4}")].copy()
-    s = s[s["period_start"].dt.year >= 2020].sort_values(["period_start", "model_id"])
-    df = _with_labels(s, tables)
-    df["kind"] = df["period"].str.startswith("FY").map({True: "Fiscal years (April to March)", False: "Calendar years"})
-    period = pkg.field("sales", "period")
-    base = (
-        alt.Chart(df[["kind", "period", "model", "units", "status_label", "source_id"]])
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", title=period.title, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("model:N"),
-            **_model_sales_encoding(pkg),
-        )
-        .properties(height=260)
-    )
-    # Two panels by concatenation: a faceted chart with an offset band scale draws hairline bars (Vega-Lite 6).
-    chart = alt.hconcat(*[base.transform_filter(alt.datum.kind == kind).properties(title=kind)
-                          for kind in ("Calendar years", "Fiscal years (April to March)")]).resolve_scale(y="shared")
-    alt_text = _describe_series("Bar charts of yearly kei EV sales in Japan, calendar years beside Japanese fiscal years", df, "model", "period", "units")
-    return ChartResult("kei-ev-annual-sales", "Kei EV sales in Japan by calendar and fiscal year", chart, s[SALES_COLUMNS], "sales", alt_text, SALES_COLUMNS)
+# --- lines with direct labels: the shared drawing of every chart over time ---------------------------------
+def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x: str, x_type: str, value: str, series: str,
+           colours: alt.Scale, height: int, fmt: str = kit.COMPACT, x_axis: alt.Axis | None = None, events=None,
+           tooltip=None, y_title: str | None = None, x_order: list[str] | None = None) -> alt.LayerChart:
+    """One line per series, broken where a period has no figure (a faint dotted line bridges the gap, so
+    the reader sees that a figure is missing, not that it fell), labelled at its end; a figure that is not
+    reported is a hollow point (the subtitle says so)."""
+    shown = df.dropna(subset=[value])
+    top = kit.nice_max(float(shown[value].astype(float).max()) if not shown.empty else 1)
+    room = kit.label_room(shown[series].unique(), layout)
+    width = layout.width - room - 60
+    ends = kit.end_labels(shown, x, value, series, series, height, top)
+    ends["label"] = [kit.wrap_label(s, room) for s in ends["label"]]
+    ends[value] = ends["label_y"]  # the label's nudged height, on the same scale (and so the same axis) as the figures
+    scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
+    xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
+               axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
+    y = _y(data, resource, value, top, fmt, y_title)
+    colour = alt.Color(f"{series}:N", scale=colours, legend=None)
+    bridge = alt.Chart(kit.named(shown)).mark_line(strokeDash=[2, 3], strokeWidth=1, opacity=0.7).encode(x=xe, y=y, color=colour, detail=f"{series}:N")
+    line = alt.Chart(kit.named(df)).mark_line(strokeWidth=2.5).encode(x=xe, y=y, color=colour, detail=f"{series}:N")
+    fill = alt.condition(alt.datum.status == "reported", colour, alt.value(kit.LIGHT["halo"]))
+    points = alt.Chart(kit.named(shown)).mark_point(size=45, strokeWidth=2, opacity=1, shape="circle").encode(
+        x=xe, y=y, color=colour, fill=fill, tooltip=tooltip or alt.Undefined)
+    labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
+        x=xe, y=y, text="label:N")
+    layers = [bridge, line, points, labels]
+    if events is not None:
+        layers += kit.annotation_layers(events, "date", x_type)
+    return alt.layer(*layers).properties(width=width, height=height)
 
 
-def _running_totals(pkg, tables, models: list[str], geographies: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    s = preferred_rows(tables["sales"])
-    s = s[s["cumulative"].fillna(False) & s["model_id"].isin(models) & s["geography"].isin(geographies)].sort_values("period_end")
-    df = _with_labels(s, tables)
+def _year_axis(layout: kit.Layout) -> alt.Axis:
+    """Years on a time axis: one tick a year on a desktop, every other year on a phone, never a year twice."""
+    return alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 2 if layout.phone else 1}, labelOverlap=True)
+
+
+# --- each chart: shape, facts, drawing -------------------------------------------------------------------
+SALES_TABLE = (("model", "model_id"), ("period", "period"), ("units", "units"), ("status", "status"), ("source_id", "source_id"))
+
+
+def _monthly_shape(data, df):
+    df = _labelled(data, df).sort_values(["model", "period_start"])
+    return _with_gaps(df, "model", "month", "units", ("model", "model_id", "maker_name")).sort_values(["model", "period_start"])
+
+
+def _monthly_facts(data, df):
+    shown = df.dropna(subset=["units"])
+    best = shown.loc[shown["units"].astype(float).idxmax()]
+    span = pd.date_range(df["period_start"].min(), df["period_start"].max(), freq="MS")
+    leader = df[df["model"] == best["model"]]
+    return {"model": data.models["short"].get(best["model_id"]), "best_month": month_name(best["period_start"]),
+            "best_units": n(best["units"]), "first": month_name(span[0]), "last": month_name(span[-1]),
+            "gaps": str(int(leader["units"].isna().sum())), "months": str(len(leader))}
+
+
+def _monthly_draw(data, df, layout, events):
+    df = df.assign(month=df["period_start"].dt.strftime("%Y-%m-%d"),
+                   end=(df["period_start"] + pd.offsets.MonthBegin(1)).dt.strftime("%Y-%m-%d"))
+    shown = df.dropna(subset=["units"])
+    top = kit.nice_max(float(shown["units"].astype(float).max()))
+    models = sorted(df["model"].unique())
+    colours = _series_colours(models, dict(zip(df["model"], df["maker_name"])))
+    first, last = df["month"].min(), df["end"].max()
+    x = alt.X("month:T", title=None, scale=alt.Scale(domain=[first, last]),
+              axis=alt.Axis(format="%Y", tickCount="year", labelAlign="left", labelExpr="timeFormat(datum.value, '%Y')"))
+    panels = []
+    story_panel = data.model_label(STORY.models[0]) if data.model_label(STORY.models[0]) in models else models[0]
+    for model in models:
+        g = df[df["model"] == model]
+        gaps = g[g["units"].isna()]
+        bars = alt.Chart(kit.named(g.dropna(subset=["units"]))).mark_bar(binSpacing=1).encode(
+            x=x, x2="end:T", y=_y(data, "sales", "units", top, title=""), y2=alt.datum(0),
+            color=alt.Color("model:N", scale=colours, legend=None),
+            opacity=kit.status_opacity(shown, STATUS_LABELS),
+            tooltip=_tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("units", "units", ","),
+                             ("status_label", "status", None), ("source_id", "source_id", None)))
+        shade = alt.Chart(kit.named(gaps)).mark_rect(color=kit.LIGHT["gap"], opacity=0.35).encode(x=x, x2="end:T", y=alt.value(0), y2=alt.value(110))
+        # The story's events are marked once, on the panel of the model they are about (or the first, for others).
+        layers = [shade, bars] + (kit.annotation_layers(events, "date", "T") if model == story_panel else [])
+        panels.append(alt.layer(*layers).properties(width=layout.width - 70, height=110, title=alt.TitleParams(
+            model, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4)))
+    return alt.vconcat(*panels, spacing=16).resolve_scale(opacity="shared")
+
+
+def _annual_shape(data, df):
+    df = _labelled(data, df)
+    df["kind"] = df["period"].map(kind_of)
+    parts = [_with_gaps(g, "model", kind, "units", ("model", "model_id", "maker_name", "kind")) for kind, g in df.groupby("kind")]
+    out = pd.concat(parts, ignore_index=True) if parts else df
+    out["year"] = out["period_start"].dt.year
+    return out.sort_values(["kind", "model", "period_start"], key=lambda c: c.map(KIND_ORDER) if c.name == "kind" else c)
+
+
+def _annual_facts(data, df):
+    cal = df[(df["kind"] == "year")].dropna(subset=["units"])
+    best = cal.loc[cal["units"].astype(float).idxmax()]
+    return {"model": data.models["short"].get(best["model_id"]), "units": n(best["units"]), "year": best["period"],
+            "first": str(df["year"].min()), "last": str(df["year"].max())}
+
+
+KIND_TITLES = {"year": "Calendar years", "fiscal-year": "Fiscal years (April to March)"}
+KIND_ORDER = {"year": 0, "fiscal-year": 1}
+
+
+def _annual_draw(data, df, layout, events):
+    models = sorted(df["model"].unique())
+    colours = _series_colours(models, dict(zip(df["model"], df["maker_name"])))
+    panels = []
+    for kind in ("year", "fiscal-year"):
+        g = df[df["kind"] == kind].copy()
+        if g.empty:
+            continue
+        order = sorted(g["period"].unique(), key=lambda label: period_bounds(label)[0])
+        tips = _tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("units", "units", ","),
+                        ("status_label", "status", None), ("source_id", "source_id", None))
+        chart = _lines(data, g, layout, resource="sales", x="period", x_type="O", value="units", series="model", colours=colours,
+                       height=170, tooltip=tips, y_title="", x_order=order)
+        panels.append(chart.properties(title=alt.TitleParams(KIND_TITLES[kind], fontSize=kit.TEXT_PX, anchor="start",
+                                                             color=kit.LIGHT["text"], subtitle="", offset=4)))
+    return alt.vconcat(*panels, spacing=20)
+
+
+RUNNING_TABLE = (("model", "model_id"), ("geography", "geography"), ("period", "period"), ("measure", "measure"), ("units", "units"),
+                 ("status", "status"), ("source_id", "source_id"))
+
+
+def _running_shape(data, df):
+    df = _labelled(data, df).sort_values(["period_end", "model"])
     df["as_of"] = df["period_end"].dt.strftime("%Y-%m-%d")
-    df["series"] = df["model"] + ", " + df["measure"] + (", " + df["geography"] if len(geographies) > 1 else "")
-    return s, df
+    df["series"] = df["model"]
+    return df
 
 
-def _running_total_chart(pkg, df) -> alt.LayerChart:
-    units, end = pkg.field("sales", "units"), pkg.field("sales", "period_end")
-    base = alt.Chart(df[["as_of", "series", "units", "status_label", "period", "source_id"]]).encode(
-        x=alt.X("as_of:T", title=end.title, axis=alt.Axis(format="%Y-%m")),
-        y=alt.Y("units:Q", title=units.label),
-        color=_colour("series:N", "Series"),
-    )
-    points = base.mark_point(filled=True, size=70).encode(
-        opacity=_status_opacity(pkg.field("sales", "status").title),
-        shape=alt.Shape("series:N", legend=None),
-        tooltip=[alt.Tooltip("series:N", title="Series"), _tip(pkg, "sales", "period"), _tip(pkg, "sales", "units", "Q", ","),
-                 alt.Tooltip("status_label:N", title=pkg.field("sales", "status").title), _tip(pkg, "sales", "source_id")],
-    )
-    return (base.mark_line(strokeWidth=1, strokeDash=[3, 3]) + points).properties(width=WIDTH, height=280)
+def _running_facts(data, df):
+    sales = df[df["measure"] == "sales"]
+    top = sales.loc[sales["units"].astype(float).idxmax()] if not sales.empty else df.loc[df["units"].astype(float).idxmax()]
+    return {"model": data.models["short"].get(top["model_id"]), "about": about(top["status"]), "units": n(top["units"]),
+            "measure": top["measure"], "as_of": month_name(top["period_end"]), "since": month_name(df["period_start"].min())}
 
 
-def _describe_running(prefix, df) -> str:
-    if df.empty:
-        return f"{prefix}: no figures to show yet."
-    parts = []
-    for name, g in df.groupby("series", sort=True):
-        last = g.iloc[-1]
-        parts.append(f"{name}: {len(g)} figures, the latest {_n(last['units'])} as of {last['as_of']}")
-    return f"{prefix}. " + "; ".join(parts) + "."
+def _running_draw(data, df, layout, events, panel_by="measure", panel_titles=None):
+    models = sorted(df["model"].unique())
+    colours = _series_colours(models, dict(zip(df["model"], df["maker_name"])))
+    tips = _tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("measure", "measure", None),
+                    ("units", "units", ","), ("status_label", "status", None), ("source_id", "source_id", None))
+    panels = []
+    for key, g in df.groupby(panel_by, sort=True):
+        chart = _lines(data, g, layout, resource="sales", x="as_of", x_type="T", value="units", series="model", colours=colours,
+                       height=170, x_axis=_year_axis(layout), tooltip=tips, y_title="")
+        name = (panel_titles or {}).get(key, str(key).capitalize())
+        panels.append(chart.properties(title=alt.TitleParams(name, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"],
+                                                             subtitle="", offset=4)))
+    return alt.vconcat(*panels, spacing=20)
 
 
-RUNNING_COLUMNS = ["model_id", "geography", "period", "measure", "units", "status", "source_id"]
+def _leaf_facts(data, df):
+    world = df[df["geography"] == "WORLD"]
+    pick = world if not world.empty else df
+    top = pick.loc[pick["units"].astype(float).idxmax()]
+    return {"about": about(top["status"]), "units": n(top["units"]), "as_of": month_name(top["period_end"]),
+            "where": "worldwide" if top["geography"] == "WORLD" else "in Japan", "since": month_name(df["period_start"].min())}
 
 
-def kei_ev_running_totals(pkg: DataPackage, tables) -> ChartResult:
-    """Orders, sales and production since launch for the Sakura and the eK X EV."""
-    s, df = _running_totals(pkg, tables, ["nissan-sakura", "mitsubishi-ek-x-ev"], ["JP"])
-    return ChartResult("kei-ev-running-totals", "Sakura and eK X EV: running totals since launch", _running_total_chart(pkg, df),
-                       s[RUNNING_COLUMNS], "sales", _describe_running("Points of running totals since launch, by date", df), RUNNING_COLUMNS)
+GEOGRAPHY_TITLES = {"JP": "Japan", "WORLD": "Worldwide"}
 
 
-def leaf_running_totals(pkg: DataPackage, tables) -> ChartResult:
-    """LEAF sales since 2010, in Japan and worldwide."""
-    s, df = _running_totals(pkg, tables, ["nissan-leaf-ze0", "nissan-leaf-ze1", "nissan-leaf-3rd-gen"], ["JP", "WORLD"])
-    return ChartResult("leaf-running-totals", "LEAF sales since 2010, Japan and worldwide", _running_total_chart(pkg, df),
-                       s[RUNNING_COLUMNS], "sales", _describe_running("Points of LEAF running totals since its 2010 launch, by date", df), RUNNING_COLUMNS)
+def _leaf_draw(data, df, layout, events):
+    return _running_draw(data, df, layout, events, panel_by="geography", panel_titles=GEOGRAPHY_TITLES)
 
 
-MARKET_COLUMNS = ["market", "period", "units", "status", "source_id"]
+MARKET_TABLE = (("market_label", "market"), ("period", "period"), ("units", "units"), ("status", "status"), ("source_id", "source_id"))
 
 
-def japan_bev_market(pkg: DataPackage, tables) -> ChartResult:
-    """Japan's passenger BEV market by calendar year, with its kei, registered and imported parts."""
-    m = preferred_rows(tables["market_totals"])
-    markets = ["jp-passenger-bev", "jp-kei-passenger-bev", "jp-registered-passenger-bev", "jp-imported-bev"]
-    m = m[m["market"].isin(markets) & (m["maker"] == "all") & m["period"].str.fullmatch(r"\d{4}") & (m["period_start"].dt.year >= 2018)]
-    m = m.sort_values(["period", "market"])
-    df = _with_labels(m, tables)
-    df["market_label"] = df["market"].map(MARKET_LABELS)
-    units = pkg.field("market_totals", "units")
-    domain = [MARKET_LABELS[k] for k in markets]
-    chart = (
-        alt.Chart(df[["period", "market_label", "units", "status_label", "source_id"]])
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", title=pkg.field("market_totals", "period").title, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("market_label:N", sort=domain),
-            y=alt.Y("units:Q", title=units.label),
-            color=_colour("market_label:N", pkg.field("market_totals", "market").title, domain),
-            opacity=_status_opacity(pkg.field("market_totals", "status").title),
-            tooltip=[alt.Tooltip("market_label:N", title=pkg.field("market_totals", "market").title), _tip(pkg, "market_totals", "period"),
-                     _tip(pkg, "market_totals", "units", "Q", ","), alt.Tooltip("status_label:N", title="Status"),
-                     _tip(pkg, "market_totals", "source_id")],
-        )
-        .properties(width=WIDTH, height=280)
-    )
-    alt_text = _describe_series("Grouped bars of Japan's passenger battery EV sales by calendar year, with the kei, registered and imported parts where sources give them",
-                                df, "market_label", "period", "units")
-    return ChartResult("japan-bev-market", "Japan's passenger BEV market by year", chart, m[MARKET_COLUMNS], "market_totals", alt_text, MARKET_COLUMNS)
+def _market_shape(data, df):
+    df = _labelled(data, df)
+    return _with_gaps(df, "market_label", "year", "units", ("market", "market_label")).sort_values(["market_label", "period_start"])
 
 
-def japan_new_vehicle_market(pkg: DataPackage, tables) -> ChartResult:
-    """All new vehicles in Japan by calendar year, and their registered and kei parts."""
-    m = preferred_rows(tables["market_totals"])
-    markets = ["jp-new-cars-all", "jp-registered-all", "jp-kei-all"]
-    m = m[m["market"].isin(markets) & (m["maker"] == "all") & m["period"].str.fullmatch(r"\d{4}")].sort_values(["market", "period"])
-    df = _with_labels(m, tables)
-    df["market_label"] = df["market"].map({"jp-new-cars-all": "All new vehicles", "jp-registered-all": "Registered (non-kei) vehicles",
-                                           "jp-kei-all": "Kei vehicles"})
-    domain = ["All new vehicles", "Registered (non-kei) vehicles", "Kei vehicles"]
-    units = pkg.field("market_totals", "units")
-    base = alt.Chart(df[["period", "market_label", "units", "status_label", "source_id"]]).encode(
-        x=alt.X("period:O", title=pkg.field("market_totals", "period").title, axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("units:Q", title=units.label),
-        color=_colour("market_label:N", pkg.field("market_totals", "market").title, domain),
-    )
-    points = base.mark_point(filled=True, size=50).encode(
-        opacity=_status_opacity(pkg.field("market_totals", "status").title),
-        tooltip=[alt.Tooltip("market_label:N", title=pkg.field("market_totals", "market").title), _tip(pkg, "market_totals", "period"),
-                 _tip(pkg, "market_totals", "units", "Q", ","), alt.Tooltip("status_label:N", title="Status"),
-                 _tip(pkg, "market_totals", "source_id")])
-    chart = (base.mark_line(strokeWidth=1.5) + points).properties(width=WIDTH, height=260)
-    alt_text = _describe_series("Lines of new-vehicle sales in Japan by calendar year: all vehicles, registered vehicles and kei vehicles",
-                                df, "market_label", "period", "units")
-    return ChartResult("japan-new-vehicle-market", "Japan's new-vehicle market and its kei part, by year", chart, m[MARKET_COLUMNS],
-                       "market_totals", alt_text, MARKET_COLUMNS)
+def _bev_facts(data, df):
+    total = df[df["market"] == "jp-passenger-bev"].dropna(subset=["units"])
+    best = total.loc[total["units"].astype(float).idxmax()]
+    latest = total.sort_values("period_start").iloc[-1]
+    then = "" if latest["period"] == best["period"] else f"; {n(latest['units'])} in {latest['period']}"
+    return {"peak": n(best["units"]), "peak_year": best["period"], "then": then,
+            "first": df["period"].min(), "last": df["period"].max()}
 
 
-def shares_reported_and_computed(pkg: DataPackage, tables_raw: dict[str, list[dict]], tables) -> ChartResult:
-    rows, sources = [], set()
-    for r, computed, num, _, den in computed_shares(tables_raw):
+def _market_draw(data, df, layout, events):
+    order = [MARKET_LABELS[m] for m in dict.fromkeys(df.sort_values("period_start")["market"]) if m in MARKET_LABELS]
+    order = sorted(set(df["market_label"]), key=lambda s: (order.index(s) if s in order else 99, s))
+    tips = _tooltip(data, "market_totals", ("market_label", "market", None), ("period", "period", None), ("units", "units", ","),
+                    ("status_label", "status", None), ("source_id", "source_id", None))
+    return _lines(data, df, layout, resource="market_totals", x="period", x_type="O", value="units", series="market_label",
+                  colours=_series_colours(order), height=240, x_order=sorted(df["period"].unique()),
+                  tooltip=tips, y_title="")
+
+
+def _new_vehicle_facts(data, df):
+    both = df.dropna(subset=["units"]).pivot_table(index="period", columns="market", values="units", aggfunc="first")
+    both = both.dropna(subset=[c for c in ("jp-kei-all", "jp-new-cars-all") if c in both.columns])
+    year = both.index.max()
+    kei, total = float(both.loc[year, "jp-kei-all"]), float(both.loc[year, "jp-new-cars-all"])
+    return {"share": f"{100 * kei / total:.0f}", "year": year, "kei": n(kei), "total": n(total),
+            "first": df["period"].min(), "last": df["period"].max()}
+
+
+SHARE_TABLE = (("subject", "subject"), ("market", "market"), ("period", "period"), ("share_pct", "share_pct"),
+               ("computed_pct", "computed_pct"), ("status", "status"), ("source_id", "source_id"))
+
+
+def _shares_rows(data: Data) -> pd.DataFrame:
+    rows = []
+    for r, computed, num, _, den in computed_shares(data.raw):
         if computed is None:
             continue
-        label = f"{_model_names(tables).get(r['subject'], MARKET_LABELS.get(r['subject'], r['subject']))} in {MARKET_LABELS.get(r['market'], r['market'])}, {r['period']}"
+        subject = data.model_label(r["subject"]) if r["subject"] in data.models.index else MARKET_LABELS.get(r["subject"], r["subject"])
         rows.append({"subject": r["subject"], "market": r["market"], "period": r["period"], "share_pct": float(r["share_pct"]),
-                     "computed_pct": round(computed, 2), "status": r["status"], "source_id": r["source_id"], "label": label})
-        sources |= {num["source_id"], den["source_id"]}
-    df = pd.DataFrame(rows, columns=["subject", "market", "period", "share_pct", "computed_pct", "status", "source_id", "label"])
-    long = pd.concat([
-        df.assign(kind="reported by the source", value=df["share_pct"]),
-        df.assign(kind="computed from the atlas (derived)", value=df["computed_pct"]),
-    ])
-    share = pkg.field("market_share", "share_pct")
-    chart = (
-        alt.Chart(long[["label", "kind", "value", "source_id"]])
-        .mark_point(size=90, filled=True)
-        .encode(
-            y=alt.Y("label:N", title=None, sort=alt.SortField("label"), axis=alt.Axis(labelLimit=360)),
-            x=alt.X("value:Q", title=share.label),
-            color=_colour("kind:N", "Share", ["reported by the source", "computed from the atlas (derived)"]),
-            shape=alt.Shape("kind:N", legend=None, scale=alt.Scale(range=["circle", "diamond"])),
-            opacity=alt.Opacity("kind:N", legend=None, scale=alt.Scale(domain=["reported by the source", "computed from the atlas (derived)"], range=[1.0, 0.55])),
-            tooltip=[alt.Tooltip("label:N", title="Share of"), alt.Tooltip("kind:N", title="Kind"),
-                     alt.Tooltip("value:Q", title=share.label, format=".2f"), _tip(pkg, "market_share", "source_id")],
-        )
-        .properties(width=WIDTH - 380, height=max(60, 22 * len(df)))
-    )
-    parts = [f"{r.label}: reported {_n(r.share_pct)}, computed {r.computed_pct:.1f}" for r in df.itertuples()]
-    alt_text = "Dot plot of market shares as sources report them beside the same shares computed from the atlas's sales and market totals. " + "; ".join(parts) + "."
-    cols = ["subject", "market", "period", "share_pct", "computed_pct", "status", "source_id"]
-    return ChartResult("shares-reported-and-computed", "Reported shares beside computed ones", chart, df[cols], "market_share", alt_text, cols, sorted(sources))
+                     "computed_pct": round(computed, 2), "status": r["status"], "source_id": r["source_id"],
+                     "label": f"{subject} in {MARKET_LABELS.get(r['market'], r['market'])}, {r['period']}",
+                     "inputs": [num["source_id"], den["source_id"]]})
+    return pd.DataFrame(rows, columns=["subject", "market", "period", "share_pct", "computed_pct", "status", "source_id", "label", "inputs"])
 
 
-def ev_share_of_new_passenger_cars(pkg: DataPackage, tables) -> ChartResult:
-    m = preferred_rows(tables["market_share"])
-    m = m[(m["subject"] == "jp-passenger-bev") & (m["market"] == "jp-passenger-all") & m["period"].str.fullmatch(r"(FY)?\d{4}")].sort_values("period")
-    df = _with_labels(m, tables)
-    df["kind"] = df["period"].str.startswith("FY").map({True: "Fiscal year", False: "Calendar year"})
-    share = pkg.field("market_share", "share_pct")
-    chart = (
-        alt.Chart(df[["period", "kind", "share_pct", "status_label", "source_id"]])
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", title=pkg.field("market_share", "period").title, sort=alt.SortField("period"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("share_pct:Q", title=share.label),
-            color=_colour("kind:N", "Period", ["Calendar year", "Fiscal year"]),
-            opacity=_status_opacity(pkg.field("market_share", "status").title),
-            tooltip=[_tip(pkg, "market_share", "period"), _tip(pkg, "market_share", "share_pct", "Q", ".2f"),
-                     alt.Tooltip("status_label:N", title="Status"), _tip(pkg, "market_share", "source_id")],
-        )
-        .properties(width=WIDTH, height=240)
-    )
-    parts = [f"{r.period}: {r.share_pct:g}%" for r in df.itertuples()]
-    alt_text = "Bar chart of battery EVs' share of new passenger-car sales in Japan by year. " + "; ".join(parts) + "."
-    cols = ["subject", "market", "period", "share_pct", "status", "source_id"]
-    return ChartResult("ev-share-of-new-passenger-cars", "Battery EVs' share of new passenger cars in Japan", chart, m[cols], "market_share", alt_text, cols)
+def _shares_shape(data, df):
+    return _shares_rows(data).sort_values("label").reset_index(drop=True)
 
 
-def operating_margins(pkg: DataPackage, tables) -> ChartResult:
-    """Operating margin by fiscal year for Nissan, Toyota and Honda; margins not stated by a source are derived."""
-    c = preferred_rows(tables["company_results"]).copy()
-    months = (c["period_end"].dt.year - c["period_start"].dt.year) * 12 + c["period_end"].dt.month - c["period_start"].dt.month + 1
-    c = c[months == 12].copy()
+def _agrees(r) -> bool:
+    return abs(r.share_pct - r.computed_pct) <= SHARE_TOLERANCE_PP.get(r.status, 1.0)
+
+
+def _shares_facts(data, df):
+    return {"agree": str(sum(_agrees(r) for r in df.itertuples())), "total": str(len(df))}
+
+
+def _shares_draw(data, df, layout, events):
+    long = pd.concat([df.assign(kind="reported by the source", value=df["share_pct"]),
+                      df.assign(kind="computed from the atlas (derived)", value=df["computed_pct"])])
+    kinds = ["reported by the source", "computed from the atlas (derived)"]
+    share = data.pkg.field("market_share", "share_pct")
+    top = kit.nice_max(float(long["value"].max()) if not long.empty else 1)
+    # The label sits above its dots, across the whole width: side labels would leave a phone no room to plot.
+    rows = []
+    for i, r in enumerate(df.itertuples()):
+        rows.append({"label": r.label, "row": i, "caption": "\n".join(kit.wrap(r.label, layout.chars(width=layout.width - 40)))})
+    labels = pd.DataFrame(rows, columns=["label", "row", "caption"])
+    lines = max((c.count("\n") + 1 for c in labels["caption"]), default=1)
+    long = long.merge(labels, on="label")
+    y = alt.Y("row:O", axis=None, title=None)
+    width = layout.width - 30
+    dots = alt.Chart(kit.named(long)).mark_point(size=80, filled=True, yOffset=8).encode(
+        y=y, x=alt.X("value:Q", title=share.label, scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickCount=5, grid=True)),
+        color=alt.Color("kind:N", scale=kit.colour_scale(kinds, kit.SERIES[:2]), title=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), title=None),
+        tooltip=[alt.Tooltip("label:N", title="Share of"), alt.Tooltip("kind:N", title="Kind"),
+                 alt.Tooltip("value:Q", title=share.label, format=".2f"), alt.Tooltip("source_id:N", title=data.title("market_share", "source_id"))])
+    text = alt.Chart(kit.named(labels)).mark_text(align="left", baseline="bottom", dy=-2 - (lines - 1) * 8, color=kit.LIGHT["text"],
+                                                  lineBreak="\n").encode(y=y, x=alt.value(0), text="caption:N")
+    return alt.layer(text, dots).properties(width=width, height=max(60, (30 + 16 * lines) * len(df)))
+
+
+EV_SHARE_TABLE = (("subject", "subject"), ("market", "market"), ("period", "period"), ("share_pct", "share_pct"),
+                  ("status", "status"), ("source_id", "source_id"))
+
+
+def _ev_share_shape(data, df):
+    df = _labelled(data, df)
+    df["kind"] = df["period"].map(kind_of)
+    parts = [_with_gaps(g, "subject", kind, "share_pct", ("subject", "market", "kind")) for kind, g in df.groupby("kind")]
+    return (pd.concat(parts, ignore_index=True) if parts else df).sort_values(
+        ["kind", "period_start"], key=lambda c: c.map(KIND_ORDER) if c.name == "kind" else c)
+
+
+def _ev_share_facts(data, df):
+    cal = df[df["kind"] == "year"].dropna(subset=["share_pct"]).sort_values("period_start")
+    latest = cal.iloc[-1]
+    return {"share": n(latest["share_pct"]), "year": latest["period"], "first": df["period"].min(), "last": df["period"].max()}
+
+
+def _ev_share_draw(data, df, layout, events):
+    share = data.pkg.field("market_share", "share_pct")
+    shown = df.dropna(subset=["share_pct"])
+    top = kit.nice_max(float(shown["share_pct"].astype(float).max()))
+    panels = []
+    for kind in ("year", "fiscal-year"):
+        g = df[df["kind"] == kind]
+        if g.empty:
+            continue
+        x = alt.X("period:O", title=None, sort=sorted(g["period"]), axis=alt.Axis(labelAngle=0))
+        bars = alt.Chart(kit.named(g.dropna(subset=["share_pct"]))).mark_bar(color=kit.SERIES[0]).encode(
+            x=x, y=_y(data, "market_share", "share_pct", top, fmt="", title=share.label if kind == "year" else ""),
+            opacity=kit.status_opacity(shown, STATUS_LABELS),
+            tooltip=_tooltip(data, "market_share", ("period", "period", None), ("share_pct", "share_pct", ".2f"),
+                             ("status_label", "status", None), ("source_id", "source_id", None)))
+        values = alt.Chart(kit.named(g.dropna(subset=["share_pct"]))).mark_text(baseline="bottom", dy=-3, color=kit.LIGHT["text"]).encode(
+            x=x, y=alt.Y("share_pct:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=alt.Text("share_pct:Q", format=".1f"))
+        gaps = g[g["share_pct"].isna()].assign(y=0)
+        gap_marks = alt.Chart(kit.named(gaps)).mark_text(baseline="bottom", dy=-3, color=kit.LIGHT["muted"], text=kit.NO_FIGURE, angle=0).encode(
+            x=x, y=alt.Y("y:Q", scale=alt.Scale(domain=[0, top], nice=False)))
+        slots = len(g)
+        panels.append(alt.layer(bars, values, gap_marks).properties(
+            width=max(80, min(layout.width - 80, 70 * slots)), height=200,
+            title=alt.TitleParams(KIND_TITLES[kind], fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4)))
+    return (alt.vconcat if layout.phone else alt.hconcat)(*panels).resolve_scale(y="shared", opacity="shared")
+
+
+MARGIN_TABLE = (("maker", "maker"), ("fiscal_year", "fiscal_year"), ("revenue_jpy_bn", "revenue_jpy_bn"),
+                ("operating_profit_jpy_bn", "operating_profit_jpy_bn"), ("operating_margin_pct", "operating_margin_pct"),
+                ("status", "status"), ("source_id", "source_id"))
+
+
+def _margins_shape(data, df):
     margin, status = [], []
-    for r in c.itertuples():
+    for r in df.itertuples():
         if pd.notna(r.operating_margin_pct):
             margin.append(float(r.operating_margin_pct)), status.append(r.status)
         else:
             margin.append(operating_margin(r.revenue_jpy_bn, r.operating_profit_jpy_bn))
             status.append("estimate" if r.status == "estimate" else "derived")
-    c["operating_margin_pct"], c["status"] = margin, status
-    c = c[c["operating_margin_pct"].notna()].sort_values(["period_end", "maker"])
-    df = _with_labels(c, tables)
-    df["year"] = df["period_start"].dt.strftime("%b %Y") + " to " + df["period_end"].dt.strftime("%b %Y")
+    df = df.assign(operating_margin_pct=margin, status=status)
+    df = df[df["operating_margin_pct"].notna()].copy()
     df["operating_margin_pct"] = df["operating_margin_pct"].round(2)
-    mg = pkg.field("company_results", "operating_margin_pct")
-    chart = (
-        alt.Chart(df[["year", "maker", "fiscal_year", "operating_margin_pct", "status_label", "source_id", "period_end"]])
-        .mark_bar()
-        .encode(
-            x=alt.X("year:N", title="Fiscal year", sort=alt.SortField("period_end"), axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("maker:N"),
-            y=alt.Y("operating_margin_pct:Q", title=mg.label),
-            color=_colour("maker:N", pkg.field("company_results", "maker").title, ["Nissan", "Toyota", "Honda"]),
-            opacity=_status_opacity(pkg.field("company_results", "status").title),
-            tooltip=[_tip(pkg, "company_results", "maker"), _tip(pkg, "company_results", "fiscal_year"),
-                     _tip(pkg, "company_results", "operating_margin_pct", "Q", ".2f"), alt.Tooltip("status_label:N", title="Status"),
-                     _tip(pkg, "company_results", "source_id")],
-        )
-        .properties(width=WIDTH, height=260)
-    )
-    parts = [f"{r.maker} {r.fiscal_year}: {r.operating_margin_pct:.1f}% ({r.status})" for r in df.itertuples()]
-    alt_text = "Grouped bars of operating margin by fiscal year for Nissan, Toyota and Honda. " + "; ".join(parts) + "."
-    cols = ["maker", "fiscal_year", "revenue_jpy_bn", "operating_profit_jpy_bn", "operating_margin_pct", "status", "source_id"]
-    return ChartResult("operating-margins", "Operating margins: Nissan, Toyota and Honda", chart, c[cols], "company_results", alt_text, cols)
+    df = _labelled(data, df)
+    df["period_start"] = df["period_start"].map(lambda d: pd.Timestamp(year=d.year, month=4, day=1))
+    df = _with_gaps(df, "maker", "fiscal-year", "operating_margin_pct", ("maker",))
+    if "period" in df.columns:  # a fiscal year with no figure: _with_gaps named it
+        df["fiscal_year"] = df["fiscal_year"].fillna(df["period"])
+    return df.sort_values(["maker", "period_start"])
 
 
-def model_lineage_timeline(pkg: DataPackage, tables) -> ChartResult:
-    """Each model as a bar from launch to end year; a model whose end year no source gives is a point at
-    its launch; a reported or planned production start is a hollow diamond."""
-    m = tables["models"].copy()
-    m = m[m["launch_year"].notna()].copy()
-    m["label"] = m["name"] + m["generation"].fillna("").map(lambda g: f" ({g})" if g else "")
-    m = m.sort_values(["launch_year", "label"])
-    p = tables["production"]
-    plans = p[p["status"].isin(["reported", "planned"]) & p["start_year"].notna()].merge(tables["models"][["model_id", "maker", "name"]], on="model_id")
-    plans = plans.sort_values("start_year").drop_duplicates("model_id", keep="first")
-    plans["label"] = plans["name"]
+def _margins_facts(data, df, subject="Nissan"):
+    wide = df.dropna(subset=["operating_margin_pct"]).pivot_table(index="fiscal_year", columns="maker", values="operating_margin_pct")
+    wide = wide.dropna()
+    lowest = sum(1 for _, r in wide.iterrows() if r[subject] == r.min())
+    return {"maker": subject, "lowest": str(lowest), "years": str(len(wide)), "others": " and ".join(sorted(set(wide.columns) - {subject})),
+            "first": df["fiscal_year"].min(), "last": df["fiscal_year"].max()}
+
+
+def _margins_draw(data, df, layout, events):
+    makers = sorted(df["maker"].dropna().unique())
+    tips = _tooltip(data, "company_results", ("maker", "maker", None), ("fiscal_year", "fiscal_year", None),
+                    ("operating_margin_pct", "operating_margin_pct", ".2f"), ("status_label", "status", None), ("source_id", "source_id", None))
+    return _lines(data, df, layout, resource="company_results", x="fiscal_year", x_type="O", value="operating_margin_pct", series="maker",
+                  colours=_series_colours(makers, {m: m for m in makers}), height=220, fmt="",
+                  x_order=sorted(df["fiscal_year"].dropna().unique()), tooltip=tips)
+
+
+LINEAGE_TABLE = (("model_id", "model_id"), ("maker", "maker"), ("name", "name"), ("launch_year", "launch_year"), ("end_year", "end_year"),
+                 ("predecessor_id", "predecessor_id"), ("twin_id", "twin_id"), ("source_id", "source_id"))
+
+
+def _lineage_shape(data, df):
+    m = df[df["launch_year"].notna()].copy()
+    m["label"] = m["model_id"].map(data.models["short"])
+    return m.sort_values(["launch_year", "label"])
+
+
+def _plans(data) -> pd.DataFrame:
+    p = data.tables["production"]
+    plans = p[p["status"].isin(["reported", "planned"]) & p["start_year"].notna()].copy()
+    plans["label"] = plans["model_id"].map(data.models["short"])
+    plans["maker"] = plans["model_id"].map(data.maker_of)
+    return plans.sort_values("start_year").drop_duplicates("model_id", keep="first")
+
+
+def _this_year(data) -> int:
+    return pd.Timestamp(str(data.pkg.meta.get("created", "2000-01-01"))[:10]).year
+
+
+def _lineage_facts(data, df):
+    first, last = df.iloc[0], df.iloc[-1]
+    return {"count": str(len(df)), "first": first["label"], "first_year": str(int(first["launch_year"])),
+            "last": last["label"], "last_year": str(int(last["launch_year"])), "makers": str(df["maker"].nunique())}
+
+
+def _named(maker: str, name: str) -> str:
+    """`Nissan SAKURA`, but `Tama Junior`, not `Tama Tama Junior`."""
+    return name if name.startswith(maker) else f"{maker} {name}"
+
+
+def _lineage_draw(data, df, layout, events):
+    plans = _plans(data)
+    now = _this_year(data)
+    m = df.copy()
+    m["to"] = m["end_year"].fillna(now).astype(float) + 0.9
+    m["running"] = m["end_year"].isna()
     order = list(m["label"]) + [x for x in plans["label"] if x not in set(m["label"])]
-    last_year = int(max([m["launch_year"].max(), m["end_year"].max(), *(plans["start_year"].tolist() or [0])]))
-    x = alt.X("launch_year:Q", title="Year", scale=alt.Scale(domain=[1945, last_year + 2]), axis=alt.Axis(format="d"))
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240))
-    colour = _colour("maker:N", pkg.field("models", "maker").title)
-    tips = [alt.Tooltip("label:N", title=pkg.field("models", "name").title), _tip(pkg, "models", "maker"),
-            _tip(pkg, "models", "launch_year", "Q", "d"), _tip(pkg, "models", "end_year", "Q", "d"), _tip(pkg, "models", "source_id")]
-    cols = ["label", "maker", "launch_year", "end_year", "source_id"]
-    ended = m[m["end_year"].notna()]
-    open_ended = m[m["end_year"].isna()]
-    bars = alt.Chart(ended[cols]).mark_bar(height=10).encode(y=y, x=x, x2="end_year:Q", color=colour, tooltip=tips)
-    starts = alt.Chart(open_ended[cols]).mark_point(filled=True, size=60, shape="circle").encode(y=y, x=x, color=colour, tooltip=tips)
-    planned = alt.Chart(plans[["label", "start_year", "status", "source_id"]]).mark_point(shape="diamond", size=130, filled=False, strokeWidth=2, color="#D55E00").encode(
-        y=y, x="start_year:Q",
-        tooltip=[alt.Tooltip("label:N", title=pkg.field("models", "name").title), _tip(pkg, "production", "start_year", "Q", "d"),
-                 _tip(pkg, "production", "status"), _tip(pkg, "production", "source_id")],
-    )
-    chart = (bars + starts + planned).properties(width=WIDTH - 260, height=16 * len(order))
-    first, last = m.iloc[0], m.iloc[-1]
-    plan_text = "; ".join(f"{r.maker} {r.label}: production start {int(r.start_year)}, {r.status} (hollow diamond)" for r in plans.itertuples())
-    alt_text = (f"Timeline of {len(m)} electric models from the {first['maker']} {first['label']} ({int(first['launch_year'])}) to the "
-                f"{last['maker']} {last['label']} ({int(last['launch_year'])}). {len(ended)} are bars from launch to end year; "
-                f"{len(open_ended)} whose end year no source gives, most of them still sold, are points at their launch. {plan_text}.")
-    table_cols = ["model_id", "maker", "name", "launch_year", "end_year", "predecessor_id", "twin_id", "source_id"]
-    return ChartResult("model-lineage-timeline", "Nissan's electric line and its kei neighbours, 1947 to today", chart,
-                       m[table_cols], "models", alt_text, table_cols, sorted(set(plans["source_id"])))
+    start = int(m["launch_year"].min()) - 2
+    last_year = int(max([now, *(plans["start_year"].tolist() or [now])])) + 2
+    makers = sorted(set(m["maker"]) | set(plans["maker"]))
+    colours = _series_colours(makers, {k: k for k in makers})
+    x = alt.X("launch_year:Q", title=None, scale=alt.Scale(domain=[start, last_year], nice=False), axis=alt.Axis(format="d", tickCount=5))
+    y = alt.Y("label:N", sort=order, axis=None, title=None)
+    tips = _tooltip(data, "models", ("label", "name", None), ("maker", "maker", None), ("launch_year", "launch_year", "d"),
+                    ("end_year", "end_year", "d"), ("source_id", "source_id", None))
+    bars = alt.Chart(kit.named(m)).mark_bar(height=8, yOffset=7).encode(
+        y=y, x=x, x2="to:Q", color=alt.Color("maker:N", scale=colours, legend=None),
+        opacity=alt.condition(alt.datum.running, alt.value(0.55), alt.value(1.0)), tooltip=tips)
+    m["caption"] = [f"{_named(mk, lb)} ({int(y)})" for mk, lb, y in zip(m["maker"], m["label"], m["launch_year"])]
+    # A name starting right of the middle would run off the plot, so it is written to end at its bar's end instead.
+    mid = (start + last_year) / 2
+    layers = [bars]
+    if not plans.empty:
+        chars = layout.chars(width=layout.width - 40)
+        plan_rows = plans.assign(caption=["\n".join(kit.wrap(f"{_named(mk, lb)}: production {st} for {int(y)}", chars))
+                                          for mk, lb, st, y in zip(plans["maker"], plans["label"], plans["status"], plans["start_year"])])
+        layers.append(alt.Chart(kit.named(plan_rows)).mark_point(shape="diamond", size=110, filled=False, strokeWidth=2, yOffset=7).encode(
+            y=y, x=alt.X("start_year:Q"), color=alt.Color("maker:N", scale=colours, legend=None),
+            tooltip=_tooltip(data, "production", ("label", "model_id", None), ("start_year", "start_year", "d"),
+                             ("status", "status", None), ("source_id", "source_id", None))))
+        layers.append(alt.Chart(kit.named(plan_rows)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"], lineBreak="\n").encode(
+            y=y, x=alt.X("start_year:Q"), text="caption:N"))
+    m_right = m[m["launch_year"] >= mid]
+    m_left = m[m["launch_year"] < mid]
+    layers.append(alt.Chart(kit.named(m_left)).mark_text(align="left", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
+        y=y, x=alt.X("launch_year:Q"), text="caption:N"))
+    layers.append(alt.Chart(kit.named(m_right)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
+        y=y, x=alt.X("to:Q"), text="caption:N"))
+    return alt.layer(*layers).properties(width=layout.width - 20, height=30 * len(order))
 
 
-def _plants_frame(tables) -> pd.DataFrame:
-    pl = tables["plants"].copy().sort_values(["country", "plant_id"]).reset_index(drop=True)
-    pl["number"] = range(1, len(pl) + 1)
-    names = _model_names(tables)
-    prod = tables["production"]
-    built = prod.groupby("plant_id")["model_id"].apply(lambda ids: ", ".join(sorted({names.get(i, i) for i in ids})))
+PLANTS_TABLE = (("name", "name"), ("plant_status", "production.status"), ("operator", "operator"), ("city", "city"), ("region", "region"),
+                ("country", "country"), ("models", "production.model_id"), ("coord_precision", "coord_precision"), ("source_id", "source_id"))
+PLANT_STATUS_ORDER = ["active", "reported", "planned", "ended"]
+NO_MODEL = "no model recorded"  # a plant whose production rows name no model of the atlas (a battery plant)
+PLANT_SHAPES = {"active": "circle", "reported": "diamond", "planned": "diamond", "ended": "square", NO_MODEL: "triangle-up"}
+
+
+def _plants_shape(data, df):
+    pl = df.sort_values(["country", "plant_id"]).reset_index(drop=True).copy()
+    prod = data.tables["production"]
+    built = prod.groupby("plant_id")["model_id"].apply(lambda ids: ", ".join(sorted({data.model_label(i) for i in ids})))
     pl["models"] = pl["plant_id"].map(built).fillna("")
+    state = prod.groupby("plant_id")["status"].apply(lambda s: next((k for k in PLANT_STATUS_ORDER if k in set(s)), ""))
+    pl["plant_status"] = pl["plant_id"].map(state).fillna("").replace("", NO_MODEL)
+    pl["short"] = pl["name"].str.replace(r"\s*\(.*\)$", "", regex=True)
     return pl
 
 
-def _plants_layers(pkg, features, plants, projection, width, height, title=None):
-    outline = alt.Chart(alt.Data(values=features)).mark_geoshape(fill="#d9dde4", stroke="#8a909c", strokeWidth=0.4)
-    pts = alt.Chart(plants[["number", "name", "operator", "city", "country", "latitude", "longitude", "models", "coord_precision"]])
-    enc = dict(longitude="longitude:Q", latitude="latitude:Q")
-    dots = pts.mark_circle(size=230, color="#0072B2", opacity=0.95, stroke="#ffffff", strokeWidth=1).encode(
-        **enc, tooltip=[alt.Tooltip("number:Q", title="No."), _tip(pkg, "plants", "name"), _tip(pkg, "plants", "operator"),
-                        _tip(pkg, "plants", "city"), alt.Tooltip("models:N", title="Models"), _tip(pkg, "plants", "coord_precision")])
-    labels = pts.mark_text(fontSize=9, fontWeight="bold", color="#ffffff").encode(**enc, text="number:Q")
-    props = {"width": width, "height": height}
-    if title:
-        props["title"] = title
-    return (outline + dots + labels).project(**projection).properties(**props)
-
-
-def _plants_result(slug, title, chart, plants, prefix) -> ChartResult:
-    listing = "; ".join(f"{r.number} {r.name} in {r.city}" for r in plants.itertuples())
-    alt_text = f"{prefix} with {len(plants)} numbered plants: {listing}."
-    cols = ["number", "plant_id", "name", "operator", "city", "region", "country", "coord_precision", "source_id", "models"]
-    return ChartResult(slug, title, chart, plants[cols], "plants", alt_text, cols, sorted(set(plants["coord_source_id"].dropna())))
+def _plants_facts(data, df):
+    jp = df[df["country"] == "JP"]
+    return {"count": str(len(jp)), "active": str(int((jp["plant_status"] == "active").sum())),
+            "planned": str(int(jp["plant_status"].isin(["planned", "reported"]).sum()))}
 
 
 # Japan's main islands, and the Tokyo area where several plants stand within a few kilometres.
-JAPAN_VIEW = {"type": "mercator", "center": [136.8, 37.4], "scale": 1250, "translate": [190, 220]}
-TOKYO_VIEW = {"type": "mercator", "center": [139.6, 35.75], "scale": 9000, "translate": [120, 120]}
+def _japan_view(width, height):
+    return {"type": "mercator", "center": [136.6, 36.6], "scale": width * 3.3, "translate": [width / 2, height / 2]}
 
 
-def plants_map_japan(pkg: DataPackage, tables) -> ChartResult:
-    pl = _plants_frame(tables)
-    jp = pl[pl["country"] == "JP"]
-    features = geo.countries(pkg.root, "countries-50m.json", {geo.ISO_NUMERIC["JP"]})
-    chart = alt.hconcat(
-        _plants_layers(pkg, features, jp, JAPAN_VIEW, 380, 440, "Japan"),
-        _plants_layers(pkg, features, jp, TOKYO_VIEW, 240, 240, "Tokyo area"),
-    )
-    return _plants_result("plants-map-japan", "Plants in Japan", chart, jp, "Map of Japan, with an enlarged Tokyo area,")
+TOKYO_BOX = (138.3, 34.6, 140.8, 36.4)  # west, south, east, north: a little more than the inset shows
 
 
-def plants_map_world(pkg: DataPackage, tables) -> ChartResult:
-    pl = _plants_frame(tables)
-    features = [f for f in geo.countries(pkg.root, "countries-110m.json") if f["properties"].get("name") != "Antarctica"]
-    chart = _plants_layers(pkg, features, pl, {"type": "equalEarth"}, WIDTH, 340)
-    return _plants_result("plants-map-world", "Plants worldwide", chart, pl, "World map")
+def _tokyo_view(width, height):
+    return {"type": "mercator", "center": [139.55, 35.5], "scale": width * 55, "translate": [width / 2, height / 2]}
+
+
+def _plants_layers(data, features, plants, projection, width, height, labelled=True):
+    status_domain = [*PLANT_STATUS_ORDER, NO_MODEL]
+    outline = alt.Chart(kit.named(features)).mark_geoshape(fill=kit.LIGHT["land"], stroke=kit.LIGHT["coast"], strokeWidth=0.5)
+    pts = alt.Chart(kit.named(plants))
+    enc = dict(longitude="longitude:Q", latitude="latitude:Q")
+    tips = _tooltip(data, "plants", ("name", "name", None), ("operator", "operator", None), ("city", "city", None),
+                    ("models", "models", None), ("plant_status", "plant_status", None))
+    dots = pts.mark_point(size=120, filled=True, opacity=1, strokeWidth=2).encode(
+        **enc, shape=alt.Shape("plant_status:N", scale=alt.Scale(domain=status_domain, range=[PLANT_SHAPES[s] for s in status_domain]),
+                               legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3)),
+        color=alt.Color("plant_status:N", scale=alt.Scale(domain=status_domain, range=[kit.SERIES[0], kit.SERIES[1], kit.SERIES[1], kit.LIGHT["gap"], kit.LIGHT["rule"]]),
+                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3)),
+        tooltip=tips)
+    layers = [outline, dots]
+    if labelled and not plants.empty:
+        named = plants.assign(caption=["\n".join(kit.wrap(t, 16)) for t in plants["short"]]).sort_values("latitude", ascending=False)
+        if projection["type"] == "mercator":
+            spots = place_labels([(float(a), float(b), c) for a, b, c in zip(named["longitude"], named["latitude"], named["caption"])],
+                                 projection, width, height, kit.TEXT_PX)
+            named = named.assign(**{k: [p[k] for p in spots] for k in ("label_lon", "label_lat", "align")})
+        else:
+            named = named.assign(label_lon=named["longitude"].astype(float) + 2.5, label_lat=named["latitude"], align="left")
+        for align in ("left", "right", "center"):
+            rows = named[named["align"] == align]
+            if not rows.empty:
+                layers.append(alt.Chart(kit.named(rows)).mark_text(align=align, baseline="middle", fontWeight="bold", color=kit.LIGHT["text"],
+                                                                    lineBreak="\n").encode(longitude="label_lon:Q", latitude="label_lat:Q",
+                                                                                            text="caption:N"))
+    return alt.layer(*layers).project(**projection).properties(width=width, height=height)
+
+
+def _plants_japan_draw(data, df, layout, events):
+    jp = df[df["country"] == "JP"]
+    tokyo = jp[(jp["longitude"].astype(float).between(139.0, 140.2)) & (jp["latitude"].astype(float).between(35.0, 36.2))]
+    rest = jp[~jp.index.isin(tokyo.index)]
+    features = geo.countries(data.pkg.root, "countries-50m.json", {geo.ISO_NUMERIC["JP"]})
+    w = layout.width - 10
+    main = _plants_layers(data, features, rest, _japan_view(w, w), w, w)
+    inset = _plants_layers(data, clip_features(features, TOKYO_BOX), tokyo, _tokyo_view(w, w * 0.6), w, int(w * 0.6)).properties(
+        title=alt.TitleParams("Tokyo area", fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4))
+    return alt.vconcat(main, inset, spacing=18)
+
+
+def _plants_world_draw(data, df, layout, events):
+    features = [f for f in geo.countries(data.pkg.root, "countries-110m.json") if f["properties"].get("name") != "Antarctica"]
+    abroad = df[df["country"] != "JP"]
+    home = df[df["country"] == "JP"]
+    w = layout.width - 10
+    h = int(w * 0.55)
+    proj = {"type": "equalEarth", "center": [60, 20], "scale": w / 4.2, "translate": [w / 2, h / 2]}
+    base = _plants_layers(data, features, abroad, proj, w, h)
+    japan = _plants_layers(data, [], home, proj, w, h, labelled=False)
+    return alt.layer(base, japan)
+
+
+def _plants_world_facts(data, df):
+    return {"count": str(len(df)), "countries": str(df["country"].nunique()), "abroad": str(int((df["country"] != "JP").sum()))}
+
+
+HEADLINE_TABLE = (("label", "model_id"), ("period", "period"), ("units", "units"), ("status", "status"), ("source_id", "source_id"))
+
+
+def _headline_rows(data: Data) -> pd.DataFrame:
+    """Each calendar year with both the Sakura's sales and the passenger BEV total: the Sakura, and the rest (derived)."""
+    sakura = Select("sales", models=("nissan-sakura",), measures=("sales",), geographies=("JP",), kinds=("year",), cumulative=False).rows(data)
+    total = Select("market_totals", markets=("jp-passenger-bev",), makers=("all",), geographies=("JP",), kinds=("year",)).rows(data)
+    both = sakura.merge(total, on="period", suffixes=("", "_total"))
+    rows = []
+    for r in both.sort_values("period").itertuples():
+        share = 100 * float(r.units) / float(r.units_total)
+        rows.append({"model_id": "nissan-sakura", "label": data.model_label("nissan-sakura"), "part": "sakura", "period": r.period,
+                     "units": int(r.units), "share": share, "status": r.status, "source_id": r.source_id, "total": int(r.units_total)})
+        rows.append({"model_id": "", "label": "Other passenger BEVs (total less the Sakura)", "part": "rest", "period": r.period,
+                     "units": int(r.units_total) - int(r.units), "share": 100 - share, "status": "derived",
+                     "source_id": r.source_id_total, "total": int(r.units_total)})
+    return pd.DataFrame(rows, columns=["model_id", "label", "part", "period", "units", "share", "status", "source_id", "total"])
+
+
+def _headline_shape(data, df):
+    return _labelled(data, _headline_rows(data)).assign(model=lambda d: d["label"])
+
+
+def _headline_facts(data, df):
+    s = df[df["part"] == "sakura"]
+    best = s.loc[s["share"].idxmax()]
+    return {"share": f"{best['share']:.0f}", "year": best["period"], "units": n(best["units"]), "total": n(best["total"]),
+            "first": s["period"].min(), "last": s["period"].max()}
+
+
+def _headline_draw(data, df, layout, events):
+    df = df.copy()
+    df["order"] = df["part"].map({"sakura": 0, "rest": 1})
+    df["caption"] = [f"{n(u)} ({s:.0f}%)" if p == "sakura" else "" for u, s, p in zip(df["units"], df["share"], df["part"])]
+    top = kit.nice_max(float(df["total"].max()) if not df.empty else 1)
+    parts = ["sakura", "rest"]
+    y = alt.Y("period:O", title=None, axis=alt.Axis(labelFontWeight="bold"))
+    x = alt.X("units:Q", stack="zero", title=data.label("sales", "units"), scale=alt.Scale(domain=[0, top], nice=False),
+              axis=alt.Axis(format=kit.COMPACT, tickCount=4))
+    bars = alt.Chart(kit.named(df)).mark_bar(height=26).encode(
+        y=y, x=x, order="order:Q",
+        color=alt.Color("part:N", scale=alt.Scale(domain=parts, range=[kit.maker_colour("Nissan"), kit.LIGHT["gap"]]),
+                        legend=alt.Legend(title=None, labelExpr="datum.value == 'sakura' ? 'Nissan Sakura' : 'Other passenger BEVs'")),
+        tooltip=_tooltip(data, "sales", ("label", "model_id", None), ("period", "period", None), ("units", "units", ","),
+                         ("status", "status", None), ("source_id", "source_id", None)))
+    text = alt.Chart(kit.named(df[df["part"] == "sakura"])).mark_text(align="left", dx=6, color=kit.LIGHT["text"], fontWeight="bold").encode(
+        y=y, x=alt.X("units:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="caption:N")
+    return alt.layer(bars, text).properties(width=layout.width - 70, height=44 * max(1, df["period"].nunique()))
+
+
+def _headline_describe(data, df):
+    s = df[df["part"] == "sakura"]
+    parts = [f"{r.period}: Sakura {n(r.units)} of {n(r.total)} ({r.share:.1f}%)" for r in s.itertuples()]
+    return "Bars of Japan's passenger battery EV sales by year, the Sakura's part and the rest. " + "; ".join(parts) + "."
+
+
+def _shares_describe(data, df):
+    parts = [f"{r.label}: reported {n(r.share_pct)}, computed {r.computed_pct:.1f}" for r in df.itertuples()]
+    return "Dot plot of market shares as sources report them beside the same shares computed from the atlas's sales and market totals. " + "; ".join(parts) + "."
+
+
+def _lineage_describe(data, df):
+    plans = _plans(data)
+    first, last = df.iloc[0], df.iloc[-1]
+    plan_text = "; ".join(f"{r.maker} {r.label}: production start {int(r.start_year)}, {r.status} (hollow diamond)" for r in plans.itertuples())
+    ended = int(df["end_year"].notna().sum())
+    return (f"Timeline of {len(df)} electric models from the {first['maker']} {first['label']} ({int(first['launch_year'])}) to the "
+            f"{last['maker']} {last['label']} ({int(last['launch_year'])}). {ended} are bars from launch to end year; "
+            f"{len(df) - ended} whose end year no source gives, most of them still sold, run faintly to today. {plan_text}.")
+
+
+def _plants_describe(prefix):
+    def describe(data, df):
+        listing = "; ".join(f"{r.short} in {r.city} ({r.plant_status or 'no EV production recorded'})" for r in df.itertuples())
+        return f"{prefix} with {len(df)} plants: {listing}."
+    return describe
+
+
+def _running_describe(prefix):
+    def describe(data, df):
+        parts = []
+        for (name, measure), g in df.sort_values("period_end").groupby(["model", "measure"], sort=True):
+            last = g.iloc[-1]
+            parts.append(f"{name}, {measure}: {len(g)} figures, the latest {n(last['units'])} as of {last['as_of']}")
+        return f"{prefix}. " + "; ".join(parts) + "."
+    return describe
+
+
+def _monthly_describe(data, df):
+    return _describe("Bar charts of monthly kei EV sales in Japan, one panel per model", df, "model", "period", "units")
+
+
+def _inputs(data, df):
+    return sorted({s for pair in df.get("inputs", []) for s in pair})
+
+
+def _plan_sources(data, df):
+    return sorted(set(_plans(data)["source_id"]))
+
+
+def _coord_sources(data, df):
+    return sorted(set(df["coord_source_id"].dropna()))
+
+
+STORY = Events(kinds=("launch", "plan-reported", "denial"), models=("nissan-sakura", "nissan-next-kei-ev"))
+
+CHARTS: list[Chart] = [
+    Chart("sakura-share-of-passenger-evs", "index",
+          Select("sales", models=("nissan-sakura",), measures=("sales",), geographies=("JP",), kinds=("year",), cumulative=False),
+          "The Sakura took {share}% of Japan's passenger EV sales in {year}",
+          "New passenger battery EVs sold in Japan by calendar year, {first} to {last}: the Sakura ({units} in {year}) against the "
+          "whole market ({total})",
+          _headline_shape, _headline_facts, _headline_draw, HEADLINE_TABLE, _headline_describe, status_mark=None),
+    Chart("kei-ev-monthly-sales", "sales", Select("sales", models=KEI, measures=("sales",), geographies=("JP",), kinds=("month",), cumulative=False),
+          "The {model}'s best month was {best_month}, with {best_units} sold",
+          "Kei EVs sold in Japan per month, {first} to {last}, by model. Shaded: no figure found ({gaps} of the {model}'s {months} months)",
+          _monthly_shape, _monthly_facts, _monthly_draw, SALES_TABLE, _monthly_describe, annotate=STORY, status_mark="Paler bars"),
+    Chart("kei-ev-annual-sales", "sales", Select("sales", models=KEI, measures=("sales",), geographies=("JP",), kinds=("year", "fiscal-year"), cumulative=False,
+                                                 since="2020-01-01"),
+          "The {model} sold {units} in {year}, its best calendar year",
+          "Kei EVs sold in Japan per calendar year and per fiscal year (April to March), {first} to {last}",
+          _annual_shape, _annual_facts, _annual_draw, SALES_TABLE,
+          lambda data, df: _describe("Lines of yearly kei EV sales in Japan, calendar years above Japanese fiscal years", df, "model", "period", "units")),
+    Chart("kei-ev-running-totals", "sales", Select("sales", models=("nissan-sakura", "mitsubishi-ek-x-ev"), geographies=("JP",), cumulative=True),
+          "The {model}'s {measure} since launch reached {about}{units} by {as_of}",
+          "Running totals in Japan since {since}: orders, sales and production, each in its own panel, by model",
+          _running_shape, _running_facts, _running_draw, RUNNING_TABLE, _running_describe("Running totals since launch, by date")),
+    Chart("leaf-running-totals", "sales", Select("sales", models=("nissan-leaf-ze0", "nissan-leaf-ze1", "nissan-leaf-3rd-gen"),
+                                                 geographies=("JP", "WORLD"), measures=("sales",), cumulative=True),
+          "LEAF sales {where} reached {about}{units} by {as_of}",
+          "LEAF sales since {since}, running totals, in Japan and worldwide; each generation is its own line",
+          _running_shape, _leaf_facts, _leaf_draw, RUNNING_TABLE, _running_describe("LEAF running totals since its launch, by date")),
+    Chart("japan-bev-market", "market", Select("market_totals", markets=("jp-passenger-bev", "jp-kei-passenger-bev", "jp-registered-passenger-bev",
+                                                                       "jp-imported-bev"), makers=("all",), geographies=("JP",), kinds=("year",),
+                                               since="2018-01-01"),
+          "Japan's passenger EV sales peaked at {peak} in {peak_year}{then}",
+          "New passenger battery EVs sold in Japan per calendar year, {first} to {last}, and their kei, registered and imported parts. "
+          "A dotted line bridges a year with no figure",
+          _market_shape, _bev_facts, _market_draw, MARKET_TABLE,
+          lambda data, df: _describe("Lines of Japan's passenger battery EV sales by calendar year, with the kei, registered and imported parts",
+                                     df, "market_label", "period", "units")),
+    Chart("japan-new-vehicle-market", "market", Select("market_totals", markets=("jp-new-cars-all", "jp-registered-all", "jp-kei-all"),
+                                                       makers=("all",), geographies=("JP",), kinds=("year",)),
+          "Kei vehicles were {share}% of Japan's new vehicles in {year}",
+          "New vehicles sold in Japan per calendar year, {first} to {last}: all, registered and kei ({kei} of {total} in {year})",
+          _market_shape, _new_vehicle_facts, _market_draw, MARKET_TABLE,
+          lambda data, df: _describe("Lines of new-vehicle sales in Japan by calendar year: all vehicles, registered vehicles and kei vehicles",
+                                     df, "market_label", "period", "units")),
+    Chart("shares-reported-and-computed", "market", Select("market_share"),
+          "{agree} of {total} reported shares match the atlas's own arithmetic",
+          "Each market share as its source states it, beside the same share computed from the atlas's sales and market totals (percent)",
+          _shares_shape, _shares_facts, _shares_draw, SHARE_TABLE, _shares_describe, extra_sources=_inputs, status_mark=None),
+    Chart("ev-share-of-new-passenger-cars", "market", Select("market_share", subjects=("jp-passenger-bev",), markets=("jp-passenger-all",),
+                                                             kinds=("year", "fiscal-year")),
+          "Battery EVs were {share}% of new passenger cars in Japan in {year}",
+          "Battery EVs' share of new passenger cars sold in Japan, by calendar year and fiscal year, {first} to {last} (percent)",
+          _ev_share_shape, _ev_share_facts, _ev_share_draw, EV_SHARE_TABLE,
+          lambda data, df: "Bar chart of battery EVs' share of new passenger-car sales in Japan by year. " + "; ".join(
+              f"{r.period}: {r.share_pct:g}%" if pd.notna(r.share_pct) else f"{r.period}: no figure" for r in df.itertuples()) + ".",
+          status_mark="Paler bars"),
+    Chart("operating-margins", "market", Select("company_results", makers=("Nissan", "Toyota", "Honda"), months=12),
+          "{maker}'s operating margin was the lowest of the three in {lowest} of {years} fiscal years",
+          "Operating profit as a percentage of revenue, {maker}, {others}, fiscal years {first} to {last} (each named by the year it starts)",
+          _margins_shape, _margins_facts, _margins_draw, MARGIN_TABLE,
+          lambda data, df: "Lines of operating margin by fiscal year for Nissan, Toyota and Honda. " + "; ".join(
+              f"{r.maker} {r.fiscal_year}: {r.operating_margin_pct:.1f}% ({r.status})" for r in df.dropna(subset=["operating_margin_pct"]).itertuples()) + "."),
+    Chart("model-lineage-timeline", "lineage", Select("models"),
+          "{count} electric models, from the {first} of {first_year} to the {last} of {last_year}",
+          "Each model from its launch to its end year; models still sold run faintly to today; a hollow diamond is a production "
+          "start that is planned or only reported",
+          _lineage_shape, _lineage_facts, _lineage_draw, LINEAGE_TABLE, _lineage_describe, extra_sources=_plan_sources, status_mark=None),
+    Chart("plants-map-japan", "plants", Select("plants", countries=("JP",)),
+          "{count} plants in Japan: {active} building EVs today, {planned} with an EV planned or reported",
+          "Plants that built, build or are to build the atlas's models; the Tokyo area enlarged below",
+          _plants_shape, _plants_facts, _plants_japan_draw, PLANTS_TABLE, _plants_describe("Map of Japan, with an enlarged Tokyo area,"),
+          extra_sources=_coord_sources, status_mark=None),
+    Chart("plants-map-world", "plants", Select("plants"),
+          "{count} plants in {countries} countries, {abroad} of them outside Japan",
+          "Plants worldwide; those in Japan are named on the map above",
+          _plants_shape, _plants_world_facts, _plants_world_draw, PLANTS_TABLE, _plants_describe("World map"), extra_sources=_coord_sources, status_mark=None),
+]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def status_note(decl: Chart, rows: pd.DataFrame) -> str:
+    """What the fainter marks mean, on the charts that have any: `. Hollow points: approximate (source's qualifier)`."""
+    if decl.status_mark is None or "status" not in rows.columns:
+        return ""
+    present = [s for s in kit.STATUS_OPACITY if s != "reported" and s in set(rows["status"])]
+    return f". {decl.status_mark}: {', '.join(STATUS_LABELS[s] for s in present)}" if present else ""
+
+
+def _header(pkg: DataPackage, resource: str, name: str) -> str:
+    """A table column's header: the label of the field it shows (`resource.field` for another table's), or its own name."""
+    resource, name = name.split(".") if "." in name else (resource, name)
+    return pkg.field(resource, name).label if name in {f.name for f in pkg.fields(resource)} else name
+
+
+def build(decl: Chart, data: Data) -> ChartResult:
+    rows = decl.shape(data, decl.select.rows(data))
+    facts = decl.facts(data, rows) if not rows.dropna(how="all").empty else {}
+    try:
+        title, subtitle = _sentence(decl.title.format(**facts)), _sentence(decl.subtitle.format(**facts) + status_note(decl, rows))
+    except (KeyError, IndexError, ValueError):  # no figure to state: the title says what the chart would show
+        title, subtitle = decl.slug.replace("-", " ").capitalize(), "No figures to show yet"
+    start = rows["period_start"].min() if "period_start" in rows.columns and not rows.empty else None
+    end = rows["period_start"].max() + pd.offsets.MonthEnd(1) if start is not None else None
+    events = data.events(decl.annotate, start, end) if start is not None else data.events(None, None, None)
+    specs = {}
+    for layout in kit.LAYOUTS:
+        kit.DATASETS.clear()
+        chart = decl.draw(data, rows, layout, events).properties(title=kit.title_params(title, subtitle, layout))
+        spec = chart.to_dict(validate=False)  # validated once, by vl-convert, when drawn; Altair's own check costs seconds
+        spec["datasets"] = dict(sorted(kit.DATASETS.items()))
+        spec["config"] = kit.config()
+        specs[layout.name] = spec
+    columns = [c for c, _ in decl.table]
+    headers = [_header(data.pkg, decl.select.resource, f) for _, f in decl.table]
+    table = rows.reindex(columns=columns)
+    return ChartResult(decl, rows, title, subtitle, decl.describe(data, rows), specs, table, headers, events, decl.extra_sources(data, rows))
 
 
 def all_charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]) -> list[ChartResult]:
-    """Every chart of the site, in the order the pages use them."""
-    return [
-        kei_ev_monthly_sales(pkg, tables),
-        kei_ev_annual_sales(pkg, tables),
-        kei_ev_running_totals(pkg, tables),
-        leaf_running_totals(pkg, tables),
-        japan_bev_market(pkg, tables),
-        japan_new_vehicle_market(pkg, tables),
-        shares_reported_and_computed(pkg, raw, tables),
-        ev_share_of_new_passenger_cars(pkg, tables),
-        operating_margins(pkg, tables),
-        model_lineage_timeline(pkg, tables),
-        plants_map_japan(pkg, tables),
-        plants_map_world(pkg, tables),
-    ]
+    data = Data(pkg, tables, raw)
+    return [build(decl, data) for decl in CHARTS]

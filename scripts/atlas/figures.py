@@ -1,4 +1,5 @@
-"""Turn a ChartResult into files (Vega-Lite spec, light and dark SVG) and the <figure> that shows them.
+"""Turn a ChartResult into files (per layout a Vega-Lite spec and a light and a dark SVG; a PNG) and the
+<figure> that shows them, with its Chart, Table, Sources and Download panels.
 
 Every string from the CSVs goes through html.escape before it reaches the page.
 """
@@ -13,37 +14,47 @@ import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
+from . import chartkit as kit
 from .charts import ChartResult
 from .package import DataPackage
 
-# Transparent backgrounds so the static images sit on either Material palette.
-LIGHT = {"background": None, "view": {"stroke": None}, "font": "sans-serif"}
-DARK = {**LIGHT, "axis": {"domainColor": "#c9cdd6", "gridColor": "#3b3f4a", "tickColor": "#c9cdd6",
-                          "labelColor": "#e2e4e9", "titleColor": "#e2e4e9"},
-        "legend": {"labelColor": "#e2e4e9", "titleColor": "#e2e4e9"}, "title": {"color": "#e2e4e9"}}
 
-
-def chart_spec(result: ChartResult) -> dict:
-    return result.chart.to_dict()
+def dark_svg(svg: str) -> str:
+    """The dark image: the light one with every theme colour swapped for its dark pair (chartkit.THEME).
+    Swapping colours costs nothing, where a second Vega render per layout would double the build's renders."""
+    for light, dark in kit.THEME.values():
+        svg = svg.replace(f'"{light}"', f'"{dark}"')
+    return svg
 
 
 def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
-    """Write <slug>.vl.json, <slug>.light.svg and <slug>.dark.svg; return their paths."""
+    """Per layout: <slug>[.phone].vl.json, .light.svg and .dark.svg; and <slug>.png of the desktop light image.
+    The desktop files keep the names they had before there were layouts: they are what the downloads offer."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    spec = chart_spec(result)
-    spec.setdefault("usermeta", {})["atlas"] = {"title": result.title, "resource": result.resource, "sources": result.source_ids}
-    static = spec
-    paths = {
-        "spec": out_dir / f"{result.slug}.vl.json",
-        "light": out_dir / f"{result.slug}.light.svg",
-        "dark": out_dir / f"{result.slug}.dark.svg",
-    }
-    # Compact: the spec travels to the reader only when they ask for the interactive view, but maps make it large.
-    paths["spec"].write_text(json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    for variant, config in (("light", LIGHT), ("dark", DARK)):
-        svg = vlc.vegalite_to_svg(static, config=config)
-        paths[variant].write_text(_accessible_svg(svg), encoding="utf-8")
+    paths: dict[str, Path] = {}
+    for layout in kit.LAYOUTS:
+        suffix = "" if layout is kit.DESKTOP else f".{layout.name}"
+        spec = json.loads(json.dumps(result.specs[layout.name]))
+        spec.setdefault("usermeta", {})["atlas"] = {"slug": result.slug, "layout": layout.name, "title": result.title,
+                                                    "subtitle": result.subtitle, "resource": result.resource, "sources": result.source_ids}
+        spec_path = out_dir / f"{result.slug}{suffix}.vl.json"
+        # Compact: the spec travels to the reader only when they ask for the interactive view, but maps make it large.
+        spec_path.write_text(json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        svg = _accessible_svg(vlc.vegalite_to_svg(spec))
+        light, dark = out_dir / f"{result.slug}{suffix}.light.svg", out_dir / f"{result.slug}{suffix}.dark.svg"
+        light.write_text(svg, encoding="utf-8")
+        dark.write_text(dark_svg(svg), encoding="utf-8")
+        paths[f"spec{suffix}"], paths[f"light{suffix}"], paths[f"dark{suffix}"] = spec_path, light, dark
+        if layout is kit.DESKTOP:
+            paths["png"] = out_dir / f"{result.slug}.png"
+            paths["png"].write_bytes(_png(svg))
     return paths
+
+
+def _png(svg: str) -> bytes:
+    # On a white ground: a PNG pasted into a document or a slide has no page behind it.
+    solid = svg.replace(">", '><rect width="100%" height="100%" fill="#ffffff"/>', 1)
+    return vlc.svg_to_png(solid, scale=2)
 
 
 def _accessible_svg(svg: str) -> str:
@@ -77,38 +88,101 @@ def _renumber_ids(svg: str) -> str:
     return re.sub(r"\b(clip|gradient|pattern)(\d+)\b", sub, svg)
 
 
+
 def svg_size(path: Path) -> tuple[int, int]:
     head = path.read_text(encoding="utf-8")[:500]
     w = re.search(r'width="([\d.]+)"', head)
     h = re.search(r'height="([\d.]+)"', head)
-    return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (640, 300)
+    return (round(float(w.group(1))), round(float(h.group(1)))) if w and h else (kit.DESKTOP.width, 300)
 
 
-def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, *, size: tuple[int, int]) -> str:
+def _picture(slug: str, scheme: str, prefix: str, alt_text: str, sizes: dict[str, tuple[int, int]]) -> str:
+    """One <picture> per colour scheme: the phone layout below 720 px, the desktop one above, each shown at its own size."""
+    sources = "".join(
+        f'<source media="{layout.media}" srcset="{prefix}charts/{slug}.{layout.name}.{scheme}.svg" '
+        f'width="{sizes[layout.name][0]}" height="{sizes[layout.name][1]}">'
+        for layout in kit.LAYOUTS if layout.media)
+    w, h = sizes[kit.DESKTOP.name]
+    lazy = ' loading="lazy"' if scheme == "dark" else ""
+    return (f'<picture class="atlas-chart__img atlas-chart__img--{scheme}">{sources}'
+            f'<img src="{prefix}charts/{slug}.{scheme}.svg" alt="{alt_text}" width="{w}" height="{h}"{lazy} decoding="async"></picture>')
+
+
+def source_line(result: ChartResult, sources: pd.DataFrame) -> str:
+    """`Nikkei, Reuters and 9 more`: the publishers the chart's figures cite most, the rest counted."""
+    src = sources.set_index("source_id")
+    counts: dict[str, int] = {}
+    cited = result.rows["source_id"].dropna().tolist() if "source_id" in result.rows.columns else []
+    for sid in cited + list(result.extra_sources):
+        if sid in src.index:
+            publisher = str(src.loc[sid, "publisher"])
+            counts[publisher] = counts.get(publisher, 0) + 1
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    if not ranked:
+        return "none"
+    if len(ranked) <= 2:
+        return " and ".join(ranked)
+    return f"{ranked[0]}, {ranked[1]} and {len(ranked) - 2} more"
+
+
+def tier_note(result: ChartResult, sources: pd.DataFrame) -> str:
+    """How many of the figures drawn rest on a tier C or D source: said where the figures are, not only on the Sources page."""
+    if "source_id" not in result.rows.columns:
+        return ""
+    tiers = sources.set_index("source_id")["reliability"]
+    cited = result.rows["source_id"].dropna()
+    weak = int(cited.map(tiers).isin(["C", "D"]).sum())
+    return f" {weak} of {len(cited)} figures rest on a tier C or D source." if weak else ""
+
+
+def _sources_list(result: ChartResult, sources: pd.DataFrame, prefix: str) -> str:
+    src = sources.set_index("source_id")
+    items = []
+    for sid in result.source_ids:
+        if sid not in src.index:
+            continue
+        row = src.loc[sid]
+        date = row["published"].strftime("%Y-%m-%d") if pd.notna(row["published"]) else "n.d."
+        items.append(f'<li><a href="{escape(str(row["url"]))}">{escape(str(row["title"]))}</a>, {escape(str(row["publisher"]))} '
+                     f'({date}), tier {escape(str(row["reliability"]))}; <a href="{prefix}sources/#{escape(sid)}">{escape(sid)}</a></li>')
+    return '<ul class="atlas-chart__sources">' + "".join(items) + "</ul>"
+
+
+def _tabs(slug: str, panels: list[tuple[str, str]]) -> str:
+    """CSS-only tabs in the markup of Material's content tabs (pymdownx.tabbed, alternate style): radio inputs
+    switch the panels without JavaScript."""
+    name = f"__tabbed_{slug}"
+    inputs = "".join(f'<input{" checked" if i == 0 else ""} id="{name}_{i + 1}" name="{name}" type="radio">' for i in range(len(panels)))
+    labels = "".join(f'<label for="{name}_{i + 1}">{escape(title)}</label>' for i, (title, _) in enumerate(panels))
+    blocks = "".join(f'<div class="tabbed-block">\n{body}\n</div>' for _, body in panels)
+    return (f'<div class="tabbed-set tabbed-alternate atlas-chart__tabs" data-tabs="1:{len(panels)}">{inputs}'
+            f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n{blocks}\n</div></div>')
+
+
+CHART_FILES = (("csv", "Data (CSV)"), ("svg", "Image (SVG)"), ("png", "Image (PNG)"), ("metadata.json", "Metadata (JSON)"),
+               ("zip", "All four, with a README (zip)"))
+
+
+def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, prefix: str, *,
+                sizes: dict[str, tuple[int, int]], citation: dict[str, str] | None = None) -> str:
     """The <figure> for a page whose path back to the site root is `prefix` (e.g. '../')."""
     slug = escape(result.slug)
-    w, h = size
-    alt_text = escape(result.alt)
-    src = sources.set_index("source_id")
-    cites = []
-    for sid in result.source_ids:
-        if sid in src.index:
-            row = src.loc[sid]
-            date = row["published"].strftime("%Y-%m-%d") if pd.notna(row["published"]) else "n.d."
-            cites.append(f'<a href="{prefix}sources/#{escape(sid)}">{escape(str(row["publisher"]))} ({date})</a>')
-    csv_href = f"{prefix}data/latest/{escape(result.resource)}.csv"
-    return f"""<figure class="atlas-chart" id="chart-{slug}" data-spec="{prefix}charts/{slug}.vl.json">
-<div class="atlas-chart__static">
-<img class="atlas-chart__img atlas-chart__img--light" src="{prefix}charts/{slug}.light.svg" alt="{alt_text}" width="{w}" height="{h}" decoding="async">
-<img class="atlas-chart__img atlas-chart__img--dark" src="{prefix}charts/{slug}.dark.svg" alt="{alt_text}" width="{w}" height="{h}" loading="lazy" decoding="async">
-</div>
-<div class="atlas-chart__live" hidden></div>
-<figcaption><strong>{escape(result.title)}.</strong> Sources: {"; ".join(cites) or "none"}.
-<a href="{csv_href}" download>Data ({escape(result.resource)}.csv)</a>
-<button type="button" class="md-button atlas-chart__explore" hidden>Explore interactively</button></figcaption>
-<details class="atlas-chart__table"><summary>Data table ({len(result.table)} rows)</summary>
-{table_html(pkg, result.resource, result.table[result.columns], prefix)}
-</details>
+    alt_text = escape(f"{result.title}. {result.subtitle}. {result.alt}")
+    links = "".join(f'<li><a href="{prefix}charts/{slug}.{ext}" download>{label}</a></li>' for ext, label in CHART_FILES)
+    cite = citation or {}
+    download = (f'<ul class="atlas-chart__files">{links}</ul>'
+                f'<p class="atlas-chart__cite">Cite as: {escape(cite.get("full", ""))} '
+                f'<a href="#chart-{slug}">Link to this chart</a></p>'
+                + (f'<pre class="atlas-chart__bibtex"><code>{escape(cite["bibtex"])}</code></pre>' if cite.get("bibtex") else ""))
+    chart = (f'<div class="atlas-chart__static">{_picture(slug, "light", prefix, alt_text, sizes)}'
+             f'{_picture(slug, "dark", prefix, alt_text, sizes)}</div>\n<div class="atlas-chart__live" hidden></div>'
+             f'<button type="button" class="md-button atlas-chart__explore" hidden>Explore interactively</button>')
+    table = table_html(pkg, result.resource, result.table, prefix, result.headers)
+    panels = [("Chart", chart), (f"Table ({len(result.table)} rows)", table), ("Sources", _sources_list(result, sources, prefix)),
+              ("Download", download)]
+    return f"""<figure class="atlas-chart" id="chart-{slug}" data-spec="{prefix}charts/{slug}.vl.json" data-spec-phone="{prefix}charts/{slug}.phone.vl.json">
+{_tabs(slug, panels)}
+<figcaption><span class="atlas-chart__title">{escape(result.title)}.</span> Sources: {escape(source_line(result, sources))}.{escape(tier_note(result, sources))} {escape(cite.get("inline", ""))}</figcaption>
 </figure>"""
 
 
@@ -124,12 +198,15 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str) -> str:
+def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, headers: list[str] | None = None) -> str:
     fields = {f.name: f for f in pkg.fields(resource)}
-    head = "".join(
-        f'<th scope="col" title="{escape(fields[c].description)}">{escape(fields[c].label)}</th>' if c in fields else f"<th scope=\"col\">{escape(c)}</th>"
-        for c in df.columns
-    )
+    if headers:  # a chart's table names its own columns (from the fields its declaration maps them to)
+        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    else:
+        head = "".join(
+            f'<th scope="col" title="{escape(fields[c].description)}">{escape(fields[c].label)}</th>' if c in fields else f"<th scope=\"col\">{escape(c)}</th>"
+            for c in df.columns
+        )
     body = []
     for rec in df.itertuples(index=False):
         cells = []

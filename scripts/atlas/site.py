@@ -11,6 +11,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .chart_downloads import chart_citation, copy_into_release, write_chart_downloads
+from .chartkit import DESKTOP, LAYOUTS
 from .charts import all_charts
 from .download_page import download_page
 from .downloads import write_downloads
@@ -57,16 +59,21 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
         shutil.copyfile(changelog, staged / "changelog.md")
 
     raw = {name: pkg.rows(name) for name in pkg.resources}
+    site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures = {}
     for result in all_charts(pkg, tables, raw):
         paths = render_chart_files(result, staged / "charts")
-        size = svg_size(paths["light"])
-        figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], size=size)
+        sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
+        url = f"{site_url}/{'' if result.decl.page == 'index' else result.decl.page + '/'}#chart-{result.slug}"
+        write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url)
+        figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
+                                                 citation=chart_citation(pkg, result, url))
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
     write_downloads(pkg, tables, staged / "data")
+    copy_into_release(staged / "charts", staged / "data" / f"v{pkg.meta['version']}")
     write_generated_pages(pkg, tables, staged)
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""

@@ -1,0 +1,195 @@
+"""The parts every chart is built from: two layouts (phone and desktop), one theme, one palette, and the
+marks that draw gaps, direct labels, statuses and annotations the same way on every chart.
+
+A chart is laid out for the width it is shown at, never scaled: each static chart is drawn once at
+PHONE width and once at DESKTOP width, with text at TEXT_PX, and the page picks one by media query.
+The dark image is the light one with THEME's colours swapped (figures.dark_svg), which halves the
+renders a build needs; so every colour of the theme is written here once, in lower case, and used as is.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import textwrap
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+TEXT_PX = 13  # every chart text; at the narrowest width it is shown (scale >= 0.93) it stays above 12 CSS px
+TITLE_PX = 17
+FONT = "sans-serif"
+
+# Light colour -> dark colour. Text pairs keep at least 4.5:1 against Material's page backgrounds
+# (#ffffff and slate #1e2129); the data colours below are mid-tones that read on both and are not swapped.
+THEME = {
+    "text": ("#1f2328", "#e6e8ec"),
+    "muted": ("#4d545e", "#c3c8d0"),
+    "rule": ("#6e7681", "#9aa3ae"),
+    "grid": ("#e4e7eb", "#363b45"),
+    "gap": ("#aab1ba", "#6c7480"),
+    "land": ("#dfe3e8", "#373c47"),
+    "coast": ("#9aa1ab", "#6b7280"),
+    "halo": ("#ffffff", "#1e2129"),
+}
+LIGHT = {k: v[0] for k, v in THEME.items()}
+
+# One colour per maker on every chart (Okabe-Ito hues, distinguishable for the common colour blindnesses);
+# a model takes its maker's colour. Makers not listed share OTHER.
+MAKER_COLOURS = {"Nissan": "#0072b2", "Mitsubishi": "#d55e00", "Honda": "#009e73", "Toyota": "#cc79a7", "Tama": "#e69f00",
+                 "Prince": "#e69f00", "Suzuki": "#56b4e9", "Daihatsu": "#8f7f00", "Tesla": "#7b5ea7", "BYD": "#b8336a"}
+OTHER = "#7f8a96"
+# Series that are not makers (markets, kinds of figure) take these in their declared order.
+SERIES = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8f7f00", "#56b4e9"]
+
+NO_FIGURE = "no figure"
+
+# The data of the chart being drawn, by name. Altair deep-copies the inline data of every layer each time
+# layers are combined (seconds for a map's outlines); charts name their data instead, and the spec gets
+# the values once, in its top-level `datasets`, when it is written (charts.build).
+DATASETS: dict[str, list] = {}
+
+
+def named(data) -> alt.NamedData:
+    """A DataFrame (or a list of records) as a named dataset of the chart being drawn."""
+    if isinstance(data, pd.DataFrame):
+        values = json.loads(data.to_json(orient="records", date_format="iso", double_precision=10))
+    else:
+        values = data
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    name = "data-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    DATASETS[name] = values
+    return alt.NamedData(name=name)
+STATUS_OPACITY = {"reported": 1.0, "approx": 0.6, "estimate": 0.45, "derived": 0.45}
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    width: int  # the whole image, axes and labels included
+    media: str | None  # the media query that picks it (None: the default)
+
+    @property
+    def phone(self) -> bool:
+        return self.name == "phone"
+
+    def chars(self, px: int = TEXT_PX, width: int | None = None) -> int:
+        """How many characters of text at `px` fit across `width` (sans-serif averages ~0.55 em)."""
+        return max(12, int((width or self.width) / (px * 0.55)))
+
+
+# Material's content column is 358 px at a 390 px viewport and 688 px at 1280 px; below 720 px the
+# column is narrower than DESKTOP, so the phone layout (drawn for the narrowest phones) takes over.
+PHONE = Layout("phone", 340, "(max-width: 719px)")
+DESKTOP = Layout("desktop", 680, None)
+LAYOUTS = (PHONE, DESKTOP)
+
+
+def config() -> dict:
+    t = LIGHT
+    axis = {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "labelColor": t["text"], "titleColor": t["muted"],
+            "titleFontWeight": "normal", "domainColor": t["rule"], "tickColor": t["rule"], "gridColor": t["grid"],
+            "labelAngle": 0, "labelFont": FONT, "titleFont": FONT, "labelOverlap": True}
+    return {
+        "background": "transparent", "font": FONT, "view": {"stroke": None},
+        "axis": axis,
+        "legend": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "labelColor": t["text"], "titleColor": t["muted"],
+                   "titleFontWeight": "normal", "orient": "bottom", "direction": "vertical", "symbolStrokeColor": t["text"],
+                   "symbolFillColor": t["text"], "labelLimit": 0},
+        "header": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "labelColor": t["text"], "titleColor": t["text"],
+                   "labelFontWeight": "bold", "labelAnchor": "start", "labelAngle": 0, "labelAlign": "left", "labelOrient": "top"},
+        "title": {"fontSize": TITLE_PX, "subtitleFontSize": TEXT_PX, "color": t["text"], "subtitleColor": t["muted"],
+                  "anchor": "start", "frame": "group", "offset": 14, "subtitlePadding": 6, "fontWeight": "bold", "font": FONT,
+                  "subtitleFont": FONT},
+        "text": {"fontSize": TEXT_PX, "color": t["text"], "font": FONT},
+        "concat": {"spacing": 24}, "facet": {"spacing": 18},
+    }
+
+
+def wrap(text: str, chars: int) -> list[str]:
+    return textwrap.wrap(text, chars, break_long_words=False) or [""]
+
+
+def title_params(title: str, subtitle: str, layout: Layout) -> alt.TitleParams:
+    return alt.TitleParams(text=wrap(title, layout.chars(TITLE_PX) - 2), subtitle=wrap(subtitle, layout.chars() - 2))
+
+
+def nice_max(value: float) -> float:
+    """The top of a value axis: the next 1, 2, 2.5 or 5 times a power of ten at or above `value`."""
+    if not value or value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+# Counts on axes: 40k, 1.5M (a d3 format, so the live view says the same).
+COMPACT = "~s"
+
+
+def colour_scale(domain: list[str], colours: list[str]) -> alt.Scale:
+    return alt.Scale(domain=domain, range=colours)
+
+
+def maker_colour(maker: str) -> str:
+    return MAKER_COLOURS.get(maker, OTHER)
+
+
+def statuses(df: pd.DataFrame) -> list[str]:
+    return sorted(set(df["status"].dropna()) - {NO_FIGURE}, key=list(STATUS_OPACITY).index)
+
+
+def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opacity:
+    """Fainter for anything not reported; no legend: the chart's subtitle says what the fainter marks are."""
+    domain = [status_labels.get(s, s) for s in STATUS_OPACITY]
+    return alt.Opacity("status_label:N", scale=alt.Scale(domain=domain, range=list(STATUS_OPACITY.values())), legend=None)
+
+
+def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height: int, y_max: float,
+               min_gap: float = TEXT_PX + 3) -> pd.DataFrame:
+    """One label per series at its last figure, nudged apart so that no two overlap.
+
+    Positions are worked out here, in pixels, because Vega-Lite has no label-collision layout for text marks."""
+    last = df.dropna(subset=[y]).sort_values(x).groupby(series, sort=False).tail(1).copy()
+    if last.empty:
+        return last.assign(label_y=[])
+    last["px"] = height * (1 - last[y].astype(float) / y_max)
+    last = last.sort_values("px")
+    placed: list[float] = []
+    for px in last["px"]:
+        placed.append(max(px, placed[-1] + min_gap) if placed else px)
+    overflow = placed[-1] - (height - min_gap / 2) if placed else 0
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+    last["label_y"] = [y_max * (1 - p / height) for p in placed]
+    last["label"] = last[label]
+    return last
+
+
+def label_room(labels, layout: Layout) -> int:
+    """Pixels to keep right of the plot for end labels (wrapped to at most a third of the width)."""
+    longest = max((len(s) for s in labels), default=0)
+    return min(int(longest * TEXT_PX * 0.55) + 10, layout.width // 3)
+
+
+def wrap_label(text: str, room: int) -> str:
+    return "\n".join(wrap(text, max(8, int((room - 10) / (TEXT_PX * 0.55)))))
+
+
+def annotation_layers(events: pd.DataFrame, x_field: str, x_type: str) -> list[alt.Chart]:
+    """A dashed rule at each event date and its short label at the top of the plot, the labels of
+    successive events staggered over three lines so that close dates do not collide."""
+    if events.empty:
+        return []
+    ev = events.copy().reset_index(drop=True)
+    ev["row"] = [i % 3 for i in range(len(ev))]
+    x = alt.X(f"{x_field}:{x_type}")
+    layers = [alt.Chart(named(ev)).mark_rule(strokeDash=[3, 3], color=LIGHT["rule"], strokeWidth=1).encode(x=x)]
+    for row in range(min(3, len(ev))):
+        layers.append(alt.Chart(named(ev[ev["row"] == row])).mark_text(
+            align="left", baseline="top", dx=3, dy=row * (TEXT_PX + 3), color=LIGHT["text"], fontSize=TEXT_PX).encode(
+            x=x, y=alt.value(0), text="label:N"))
+    return layers
