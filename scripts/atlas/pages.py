@@ -176,10 +176,12 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     titles = [pkg.field("sources", c).title for c in ("source_id", "title", "publisher", "published", "kind", "reliability", "language")]
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (*titles, "Cited by"))
     legend = ", ".join(f"<strong>{escape(t)}</strong> {escape(label)}" for t, label in tiers.items())
+    # The labels are CSV text: inside an HTML paragraph on one line, Markdown never reads them as markup.
     return f"""# Sources
 
-Every document the atlas cites: {len(src)} in all ({", ".join(f"{counts.get(t, 0)} of tier {escape(t)}" for t in tiers)}).
-{escape(reliability)}: {legend}. See [Methodology](methodology.md) for how sources are chosen.
+<p class="atlas-sources__summary">Every document the atlas cites: {len(src)} in all ({", ".join(f"{counts.get(t, 0)} of tier {escape(t)}" for t in tiers)}). {escape(reliability)}: {legend}.</p>
+
+See [Methodology](methodology.md) for how sources are chosen.
 
 <div class="atlas-table-wrap" data-search-exclude><table class="atlas-sources">
 <thead><tr>{head}</tr></thead>
