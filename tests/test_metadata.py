@@ -286,3 +286,40 @@ def test_every_coded_field_of_the_real_package_has_its_foreign_key():
         ("sales", "measure"): "codes_measures", ("sales", "status"): "codes_statuses", ("market_totals", "market"): "codes_markets",
         ("market_totals", "status"): "codes_statuses", ("market_share", "market"): "codes_markets", ("market_share", "status"): "codes_statuses",
         ("company_results", "status"): "codes_statuses", ("claims", "verdict"): "codes_verdicts"}
+
+
+def test_fact_tables_and_the_columns_that_cite_sources_are_read_from_the_descriptor():
+    from atlas import facts
+
+    pkg = DataPackage(DATAPACKAGE)
+    assert {name: (f.key, f.value, f.period) for name, f in facts.fact_tables(pkg).items()} == {
+        "sales": (["model_id", "geography", "period", "measure", "cumulative"], ["units"], "period"),
+        "market_totals": (["market", "maker", "geography", "period"], ["units"], "period"),
+        "market_share": (["subject", "market", "geography", "period"], ["share_pct"], "period"),
+        "company_results": (["maker", "fiscal_year"], ["revenue_jpy_bn", "operating_profit_jpy_bn", "operating_margin_pct"], "fiscal_year")}
+    assert {name: facts.source_columns(pkg, name) for name in pkg.resources if facts.source_columns(pkg, name) != ["source_id"]} == {
+        "sources": [], "models": ["source_id", "specs_source_id"], "plants": ["source_id", "coord_source_id"],
+        **{t: [] for t in codes.code_tables(pkg)}}
+
+
+def test_a_new_fact_table_is_declared_in_the_descriptor_alone(copy):
+    from atlas import facts
+
+    pkg = edit(copy, lambda R, m: R["production"].update(atlas={"role": "fact", "key": ["model_id", "plant_id"], "value": ["start_year"]}))
+    assert facts.fact_keys(pkg)["production"] == ["model_id", "plant_id"]
+    assert facts.value_columns(pkg)["production"] == ["start_year"]
+    assert "production" not in facts.period_columns(pkg)
+
+
+def test_labels_read_the_same_from_the_files_and_from_the_loaded_tables():
+    from atlas.tables import load_tables
+
+    pkg = DataPackage(DATAPACKAGE)
+    tables = load_tables(pkg)
+    for table in codes.code_tables(pkg):
+        assert codes.labels(tables, table, pkg) == codes.labels(pkg, table), table
+    assert list(codes.labels(pkg, "statuses").items()) == [
+        ("reported", "reported"), ("approx", "approximate (source's qualifier)"), ("estimate", "estimate (source's own)"),
+        ("derived", "derived (our arithmetic)")]
+    with pytest.raises(KeyError, match="'tiers' is not a code table"):
+        codes.labels(pkg, "tiers")
