@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "projects"
 # Taken from the repository when a fixture does not bring its own; vendor/ is linked, being large and read-only.
 COPIED = ("datapackage.json", "mkdocs.yml", "docs", "overrides", "CHANGELOG.md", "CITATION.cff", "README.md", "LICENSE")
 LINKED = ("vendor",)
+CODE_TABLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "datasets").glob("codes_*.csv"))
 
 
 def atlas(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -56,6 +57,12 @@ class Project:
         for part in COPIED:
             if not (dest / part).exists():
                 (shutil.copytree if (ROOT / part).is_dir() else shutil.copyfile)(ROOT / part, dest / part)
+        # The code tables define the descriptor's vocabularies (labels, meanings), not data of a fixture's own:
+        # like datapackage.json they come from the repository unless the fixture brings its own.
+        for table in CODE_TABLES:
+            if not (dest / table).exists():
+                (dest / table).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(ROOT / table, dest / table)
         for part in LINKED:
             if not (dest / part).exists():
                 (dest / part).symlink_to(ROOT / part, target_is_directory=True)

@@ -289,8 +289,14 @@ def test_conflicts_page_says_which_sources_agree_and_which_disagree(tiny_site):
 
 
 def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
-    head, rows = table_rows(page(tiny_site, "sources").select_one("table.atlas-sources"))
-    assert head == ["Source", "Title", "Publisher", "Published", "Kind", "Tier", "Language", "Cited by"]
+    doc = page(tiny_site, "sources")
+    head, rows = table_rows(doc.select_one("table.atlas-sources"))
+    # column titles are the fields' titles; the tiers are codes_reliability_tiers' labels
+    assert head == ["Source", "Title", "Publisher", "Published", "Kind", "Reliability tier", "Language", "Cited by"]
+    assert [p.get_text(" ", strip=True) for p in doc.select("article p")[:2]] == [
+        "Every document the atlas cites: 4 in all (2 of tier A, 1 of tier B, 1 of tier C, 0 of tier D). Reliability tier: "
+        "A official (maker, ministry, statistical body), B major news agency or newspaper, C trade press or aggregator, "
+        "D blog, forum or wiki mirror.", "See Methodology for how sources are chosen."]
     assert rows == [
         ["fx-gazetteer", "Fixture gazetteer", "Fixture Atlas Office", "", "reference", "A", "en", "plants (4)"],
         ["fx-maker-release", "Fixture maker release", "Fixture Motors", "2024-03-08", "press-release", "A", "en",
@@ -308,10 +314,57 @@ def test_data_dictionary_lists_type_unit_constraints_and_enum_values(tiny_site):
     by_name = {r[0]: r[:5] for r in rows}
     assert list(by_name) == ["model_id", "geography", "period", "period_start", "period_end", "measure", "units", "cumulative",
                              "status", "preferred", "source_id", "notes"]
-    assert by_name["measure"] == ["measure", "Measure", "string", "", "primary key, required: True, one of: sales · orders · production · deliveries"]
+    assert by_name["measure"] == ["measure", "Measure", "string", "", "primary key, required: True, one of codes_measures : sales · orders · production · deliveries"]
     assert by_name["units"] == ["units", "Units", "integer", "vehicles", "required: True, minimum: 0"]
-    assert by_name["status"] == ["status", "Status", "string", "", "required: True, one of: reported · approx · estimate · derived"]
+    assert by_name["status"] == ["status", "Status", "string", "", "required: True, one of codes_statuses : reported · approx · estimate · derived"]
+    links = [(a["href"], a.get_text()) for a in page(tiny_site, "data/sales").select("table.atlas-dictionary a")]
+    assert links == [("../../data/codes_measures/", "codes_measures"), ("../../data/codes_statuses/", "codes_statuses")]
     assert by_name["period_end"] == ["period_end", "Period end", "date", "", "required: True"]
+    # a field that is not coded keeps its enum
+    sources = {r[0]: r[4] for r in table_rows(page(tiny_site, "data/sources").select_one("table.atlas-dictionary"))[1]}
+    assert sources["kind"] == "required: True, one of: press-release · statistics · news · trade-press · reference · blog"
+    assert sources["reliability"] == "required: True, one of codes_reliability_tiers : A · B · C · D"
+
+
+def _csv(name):
+    import csv
+
+    from atlas.paths import ROOT
+
+    with (ROOT / "datasets" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+# The Methodology page defines its terms by the code tables, exactly as datasets/codes_*.csv hold them.
+METHODOLOGY_CODE_TABLES = {
+    "codes_reliability_tiers": ["Code", "Label", "Description"],
+    "codes_statuses": ["Code", "Label", "Prefix", "Description"],
+    "codes_markets": ["Code", "Label", "Description", "Counted by", "Notes"],
+}
+
+
+def test_methodology_defines_markets_statuses_and_tiers_from_the_code_tables(tiny_site):
+    tables = page(tiny_site, "methodology").select("article table")[:3]
+    shown = [table_rows(t) for t in tables]
+    assert shown == [(head, _csv(name)[1]) for name, head in METHODOLOGY_CODE_TABLES.items()]
+    assert [_csv(name)[0] for name in METHODOLOGY_CODE_TABLES] == [
+        ["code", "label", "description"], ["code", "label", "prefix", "description"], ["code", "label", "description", "counted_by", "notes"]]
+
+
+CODE_TABLES = ["codes_markets", "codes_measures", "codes_production_statuses", "codes_reliability_tiers", "codes_statuses", "codes_verdicts"]
+
+
+def test_code_tables_are_published_with_the_data(tiny_site):
+    import zipfile
+
+    latest = tiny_site / "data" / "latest"
+    assert sorted(p.name for p in latest.glob("codes_*")) == sorted(f"{n}.{ext}" for n in CODE_TABLES for ext in ("csv", "json", "parquet"))
+    with zipfile.ZipFile(latest / "kei-ev-atlas.zip") as zf:
+        assert sorted(n for n in zf.namelist() if "/datasets/codes_" in n) == [f"kei-ev-atlas/datasets/{n}.csv" for n in CODE_TABLES]
+    data_index = page(tiny_site, "data").select("article table")
+    assert [r[2] for r in table_rows(data_index[1])[1]] == [f"{n}.csv" for n in
+        ["codes_markets", "codes_statuses", "codes_production_statuses", "codes_reliability_tiers", "codes_measures", "codes_verdicts"]]
 
 
 def test_data_page_says_how_many_rows_and_previews_them(tiny_site):

@@ -93,7 +93,7 @@ def test_sqlite_has_every_table_with_keys(release):
             pk = [r[1] for r in sorted(con.execute(f'PRAGMA table_info("{resource}")'), key=lambda r: r[5]) if r[5]]
             assert pk == PKG.primary_key(resource), resource
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert {r[0] for r in con.execute('SELECT DISTINCT "table" FROM pragma_foreign_key_list("sales")')} == {"models", "sources"}
+        assert {r[0] for r in con.execute('SELECT DISTINCT "table" FROM pragma_foreign_key_list("sales")')} == {"models", "sources", "codes_measures", "codes_statuses"}
         assert con.execute('SELECT unit FROM "_fields" WHERE resource = ? AND name = ?', ("sales", "units")).fetchone() == ("vehicles",)
     finally:
         con.close()

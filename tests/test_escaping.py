@@ -12,7 +12,7 @@ import pytest
 
 from atlas.package import DataPackage
 from atlas.paths import DOCS, MKDOCS_YML
-from atlas.rules import FACT_KEYS
+from atlas.facts import fact_keys
 from atlas.site import build_site
 from atlas.validate import validate_package
 
@@ -50,10 +50,13 @@ def live_markup(text: str) -> list[str]:
 
 
 def free_text_columns(pkg: DataPackage) -> dict[str, list[str]]:
-    """String columns with no pattern or enum that no key or rule depends on."""
+    """String columns with no pattern or enum that no key or rule depends on (a foreign key, such as a
+    coded field's into its code table, is a key)."""
     out = {}
     for name in pkg.resources:
-        keys = set(pkg.primary_key(name)) | set(FACT_KEYS.get(name, []))
+        referencing = {c for fk in pkg.resources[name]["schema"].get("foreignKeys", [])
+                       for c in (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
+        keys = set(pkg.primary_key(name)) | set(fact_keys(pkg).get(name, [])) | referencing
         cols = [f.name for f in pkg.fields(name) if f.type == "string" and not {"pattern", "enum"} & set(f.constraints)
                 and f.name not in keys and f.name != "url"]
         out[name] = cols

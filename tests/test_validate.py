@@ -87,7 +87,7 @@ CASES = {
     "required": (lambda p: p.set_cell("models", 0, "maker", ""), [(M, 2, "maker", "required")]),
     "minimum": (lambda p: sales(p, 0, "units", "-5"), [(S, 2, "units", "minimum")]),
     "maximum": (lambda p: p.set_cell("market_share", 0, "share_pct", "101"), [(MS, 2, "share_pct", "maximum")]),
-    "enum": (lambda p: p.set_cell("sources", 0, "reliability", "E"), [(P, 2, "reliability", "enum")]),
+    "enum": (lambda p: p.set_cell("sources", 0, "kind", "rumour"), [(P, 2, "kind", "enum")]),
     "pattern": (lambda p: p.set_cell("sources", 0, "language", "english"), [(P, 2, "language", "pattern")]),
     "missing-cell": (lambda p: edit_lines(p, "events", lambda L: L.__setitem__(2, L[2].rsplit(",", 2)[0])),
                      [(E, 3, "source_id", "missing-cell")]),
@@ -254,7 +254,7 @@ REF_SHAPE = "table:key (key = the row's primary-key values joined by |, in prima
     ("production:nissan-kyushu|nissan-next-kei-ev|fx-news", f"{C}:2:evidence: [claim-evidence] found 'production:nissan-kyushu|nissan-next-kei-ev|fx-news', "
      f"expected a reference {REF_SHAPE} to a row that exists in production (its key: model_id|plant_id|source_id)"),
     ("nowhere:ev-kyushu-plan", f"{C}:2:evidence: [claim-evidence] found 'nowhere:ev-kyushu-plan', expected a reference {REF_SHAPE} naming a table "
-     "of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it"),
+     "of the package (claims, codes_markets, codes_measures, codes_production_statuses, codes_reliability_tiers, codes_statuses, codes_verdicts, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it"),
     ("", f"{C}:2:evidence: [claim-evidence] found '', expected at least one reference {REF_SHAPE} to a row that exists; "
          "only a claim whose verdict is not checkable may cite none"),
 ])
@@ -354,7 +354,7 @@ MESSAGES = {
     'required': ["datasets/models.csv:2:maker: [required] found '', expected a value (the column is required)"],
     'minimum': ["datasets/sales.csv:2:units: [minimum] found '-5', expected a value >= 0"],
     'maximum': ["datasets/market_share.csv:2:share_pct: [maximum] found '101', expected a value <= 100"],
-    'enum': ["datasets/sources.csv:2:reliability: [enum] found 'E', expected one of ['A', 'B', 'C', 'D']"],
+    'enum': ["datasets/sources.csv:2:kind: [enum] found 'rumour', expected one of ['press-release', 'statistics', 'news', 'trade-press', 'reference', 'blog']"],
     'pattern': ["datasets/sources.csv:2:language: [pattern] found 'english', expected text matching ^[a-z]{2}$"],
     'missing-cell': ["datasets/events.csv:3:source_id: [missing-cell] found '7 cells', expected 9 cells, one per column (missing: source_id, notes)"],
     'extra-cell': ["datasets/events.csv:3: [extra-cell] found 'surplus', expected no more cells than the header has columns"],
@@ -387,6 +387,6 @@ MESSAGES = {
     'twins-symmetric': ["datasets/models.csv:6:twin_id: [twins-symmetric] found 'tama-fx', expected nissan-sakura, whose twin_id names this model"],
     'lineage-acyclic': ["datasets/models.csv:2:predecessor_id: [lineage-acyclic] found 'nissan-leaf-ze1', expected a chain of predecessors that does not come back to this model (loop: nissan-leaf-ze0, nissan-leaf-ze1, tama-fx)"],
     'kei-flag': ["datasets/models.csv:5:is_kei: [kei-flag] found 'false', expected true for segment kei"],
-    'claim-evidence': ["datasets/claims.csv:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists in events (its key: event_id)", "datasets/claims.csv:2:evidence: [claim-evidence] found 'nowhere:x', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') naming a table of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it", "datasets/claims.csv:3:evidence: [claim-evidence] found '', expected at least one reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists; only a claim whose verdict is not checkable may cite none"],
+    'claim-evidence': ["datasets/claims.csv:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists in events (its key: event_id)", "datasets/claims.csv:2:evidence: [claim-evidence] found 'nowhere:x', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') naming a table of the package (claims, codes_markets, codes_measures, codes_production_statuses, codes_reliability_tiers, codes_statuses, codes_verdicts, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it", "datasets/claims.csv:3:evidence: [claim-evidence] found '', expected at least one reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists; only a claim whose verdict is not checkable may cite none"],
 }
 

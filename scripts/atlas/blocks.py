@@ -1,17 +1,25 @@
 """Blocks of generated HTML that hand-written pages place with `[[block:name]]`: the headline figures,
-the Kyushu plan's story, the model and event tables. Each reads the data; nothing is typed in twice."""
+the Kyushu plan's story, the model and event tables, the code tables. Each reads the data; nothing is typed in twice."""
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import pandas as pd
 
+from . import codes
 from .figures import cell_text, table_html
 from .package import DataPackage
 from .tables import preferred_rows
 
 PLAN_MODEL = "nissan-next-kei-ev"
-QUALIFIED = {"approx": "≈", "estimate": "est. "}
+
+
+def _qualified(pkg: DataPackage, status: str) -> str:
+    """The mark a figure of this status carries on a card (codes_statuses' `prefix`); a mark that ends in a
+    letter ("est.") is followed by a space, a symbol ("≈") is not. CSV cells cannot end in a space."""
+    mark = codes.column(pkg, codes.table_of(pkg, "sales", "status"), "prefix").get(status, "")
+    return mark + " " if mark[-1:].isalpha() else mark
 
 
 def _source_link(sources: pd.DataFrame, sid: str, prefix: str) -> str:
@@ -36,14 +44,14 @@ def headlines(pkg: DataPackage, tables: dict[str, pd.DataFrame], prefix: str) ->
     share = share[(share["subject"] == "nissan-sakura") & (share["market"] == "jp-passenger-bev") & ~share["period"].str.startswith("FY")]
     if not share.empty:
         r = share.sort_values("period_end").iloc[0]
-        cards.append(_card(f"{QUALIFIED.get(r['status'], '')}{r['share_pct']:g}%",
+        cards.append(_card(f"{escape(_qualified(pkg, r['status']))}{r['share_pct']:g}%",
                            f"the Sakura's share of Japan's passenger EV market in {escape(r['period'])}",
                            _source_link(src, r["source_id"], prefix), r["status"]))
     cum = preferred_rows(tables["sales"])
     cum = cum[(cum["model_id"] == "nissan-sakura") & cum["cumulative"].fillna(False) & (cum["measure"] == "sales")]
     if not cum.empty:
         r = cum.sort_values("period_end").iloc[-1]
-        cards.append(_card(f"{QUALIFIED.get(r['status'], '')}{int(r['units']):,}",
+        cards.append(_card(f"{escape(_qualified(pkg, r['status']))}{int(r['units']):,}",
                            f"Sakuras sold in Japan from launch to {r['period_end']:%B %Y}",
                            _source_link(src, r["source_id"], prefix), r["status"]))
     prod = tables["production"]
@@ -105,5 +113,14 @@ def validation_rules(pkg: DataPackage, tables, prefix: str) -> str:
             '<th scope="col">What it asks</th><th scope="col">Checked by</th></tr></thead>\n<tbody>\n' + rows + "\n</tbody></table></div>")
 
 
-BLOCKS = {"headlines": headlines, "validation-rules": validation_rules, "kyushu-plan": kyushu_plan, "model-table": model_table,
+def code_table(pkg: DataPackage, tables, prefix: str, *, table: str) -> str:
+    """A code table as it stands in datasets/, every column, in file order (the Methodology page's definitions)."""
+    name = codes.resource_of(pkg, table)
+    return table_html(pkg, name, tables[name], prefix)
+
+
+# The code tables the Methodology page defines its terms with; every code table also has its own data page.
+CODE_TABLE_BLOCKS = {"codes-" + t.replace("_", "-"): functools.partial(code_table, table=t) for t in ("markets", "statuses", "reliability_tiers")}
+
+BLOCKS = {**CODE_TABLE_BLOCKS, "headlines": headlines, "validation-rules": validation_rules, "kyushu-plan": kyushu_plan, "model-table": model_table,
           "events-table": events_table, "production-table": production_table}

@@ -12,18 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import codes, facts
 from .figures import cell_text, table_html
 from .package import DataPackage
-from .rules import EVIDENCE_SEPARATOR, FACT_KEYS, KEY_SEPARATOR
+from .rules import EVIDENCE_SEPARATOR, KEY_SEPARATOR
 
 MARKER = re.compile(r"^\[\[(chart|block):([a-z0-9-]+)\]\]$", re.MULTILINE)
-VALUE_COLUMNS = {"sales": ["units"], "market_totals": ["units"], "market_share": ["share_pct"],
-                 "company_results": ["revenue_jpy_bn", "operating_profit_jpy_bn", "operating_margin_pct"]}
-# What the story page shows of a row cited as evidence, besides its key: the figure or the words that check the claim.
-EVIDENCE_COLUMNS = {**{name: cols + ["status"] for name, cols in VALUE_COLUMNS.items()},
-                    "events": ["date", "kind", "summary"], "models": ["maker", "name", "launch_year", "end_year"],
-                    "plants": ["name", "city", "country"], "production": ["start_year", "end_year", "status"],
-                    "sources": ["publisher", "title", "published"]}
+# What the story page shows of a row cited as evidence, besides its key: the words that check the claim. A fact
+# table shows its value columns and status, read from the descriptor (`evidence_columns`).
+ENTITY_EVIDENCE_COLUMNS = {"events": ["date", "kind", "summary"], "models": ["maker", "name", "launch_year", "end_year"],
+                           "plants": ["name", "city", "country"], "production": ["start_year", "end_year", "status"],
+                           "sources": ["publisher", "title", "published"]}
 PREVIEW_ROWS = 25  # page weight must not grow with the data: the full table is a download away
 
 
@@ -47,18 +46,30 @@ def replace_markers(text: str, page: str, makers: dict[str, dict]) -> str:
     return MARKER.sub(sub, text)
 
 
+def evidence_columns(pkg: DataPackage, resource: str) -> list[str]:
+    fact = facts.fact_tables(pkg).get(resource)
+    return fact.value + ["status"] if fact else ENTITY_EVIDENCE_COLUMNS.get(resource, [])
+
+
 def dictionary_html(pkg: DataPackage, resource: str) -> str:
+    """One row per field. A coded field lists its codes and links its code table, where labels and meanings are."""
     rows = []
     pk = set(pkg.primary_key(resource))
+    prefix = root_prefix(f"data/{resource}.md")
     for f in pkg.fields(resource):
         cons = ", ".join(f"{k}: {v}" for k, v in f.constraints.items() if k != "enum")
         if "enum" in f.constraints:
             cons = ", ".join(filter(None, [cons, "one of: " + " · ".join(map(str, f.constraints["enum"]))]))
         if f.name in pk:
             cons = ", ".join(filter(None, ["primary key", cons]))
+        cons = escape(cons)
+        table = codes.table_of(pkg, resource, f.name)
+        if table:
+            listed = escape(" · ".join(codes.codes(pkg, table)))
+            cons = ", ".join(filter(None, [cons, f'one of <a href="{prefix}data/{escape(table)}/">{escape(table)}</a>: {listed}']))
         rows.append(
             f'<tr id="{escape(resource)}-{escape(f.name)}"><td><code>{escape(f.name)}</code></td><td>{escape(f.title)}</td>'
-            f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{escape(cons)}</td><td>{escape(f.description)}</td></tr>"
+            f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{cons}</td><td>{escape(f.description)}</td></tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Title", "Type", "Unit", "Constraints", "Description"))
     return f'<div class="atlas-table-wrap"><table class="atlas-dictionary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
@@ -68,12 +79,12 @@ def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFram
     meta = pkg.resources[resource]
     df = tables[resource]
     prefix = root_prefix(f"data/{resource}.md")
+    citing = facts.source_columns(pkg, resource)
     cited = []
-    if resource != "sources":
+    if citing:
         ids = set()
-        for col in ("source_id", "specs_source_id", "coord_source_id"):
-            if col in df.columns:
-                ids |= set(df[col].dropna())
+        for col in citing:
+            ids |= set(df[col].dropna())
         src = tables["sources"]
         cited = src[src["source_id"].isin(ids)].sort_values("source_id")
     lines = [
@@ -100,18 +111,23 @@ def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFram
         table_html(pkg, resource, df.head(PREVIEW_ROWS), prefix),
         "",
     ]
-    if resource != "sources":
+    if citing:
         lines += ["## Sources cited", "", f"{len(cited)} documents are cited by this table.", ""]
         lines += [table_html(pkg, "sources", cited[["source_id", "publisher", "title", "published", "reliability"]], prefix), ""]
     return "\n".join(lines)
 
 
 def data_index_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
-    rows = "\n".join(
-        f'<tr><td><a href="{r}/">{escape(pkg.resources[r].get("title", r))}</a></td><td>{len(tables[r])}</td>'
-        f'<td><a href="latest/{r}.csv" download>{r}.csv</a></td><td>{escape(pkg.resources[r].get("description", ""))}</td></tr>'
-        for r in pkg.resources
-    )
+    code_tables = codes.code_tables(pkg)
+
+    def rows(names) -> str:
+        return "\n".join(
+            f'<tr><td><a href="{escape(r)}/">{escape(pkg.resources[r].get("title", r))}</a></td><td>{len(tables[r])}</td>'
+            f'<td><a href="latest/{escape(r)}.csv" download>{escape(r)}.csv</a></td><td>{escape(pkg.resources[r].get("description", ""))}</td></tr>'
+            for r in names)
+
+    head = ('<thead><tr><th scope="col">Table</th><th scope="col">Rows</th><th scope="col">Download</th>'
+            '<th scope="col">Description</th></tr></thead>')
     return f"""# Data
 
 Every table of the atlas, with its data dictionary, a preview and its download. The whole package
@@ -120,9 +136,19 @@ Frictionless tool and the types, units, keys and sources come with the data.
 Licence: [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); cite as described on the [home page](../index.md#cite).
 
 <div class="atlas-table-wrap"><table>
-<thead><tr><th scope="col">Table</th><th scope="col">Rows</th><th scope="col">Download</th><th scope="col">Description</th></tr></thead>
+{head}
 <tbody>
-{rows}
+{rows(r for r in pkg.resources if r not in code_tables)}
+</tbody></table></div>
+
+## Code tables
+
+What each code in the tables above means: one row per code, with the label the site shows for it.
+
+<div class="atlas-table-wrap"><table>
+{head}
+<tbody>
+{rows(code_tables)}
 </tbody></table></div>
 """
 
@@ -131,13 +157,10 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     src = tables["sources"].sort_values("source_id")
     cites = {}
     for name, df in tables.items():
-        if name == "sources":
-            continue
-        for col in ("source_id", "specs_source_id", "coord_source_id"):
-            if col in df.columns:
-                for sid in df[col].dropna():
-                    cites.setdefault(sid, {}).setdefault(name, 0)
-                    cites[sid][name] += 1
+        for col in facts.source_columns(pkg, name):
+            for sid in df[col].dropna():
+                cites.setdefault(sid, {}).setdefault(name, 0)
+                cites[sid][name] += 1
     rows = []
     for r in src.itertuples(index=False):
         used = ", ".join(f'<a href="../data/{escape(t)}/">{escape(t)}</a> ({n})' for t, n in sorted(cites.get(r.source_id, {}).items()))
@@ -147,13 +170,18 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
             f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
             f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>'
         )
-    tiers = src["reliability"].value_counts().to_dict()
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("Source", "Title", "Publisher", "Published", "Kind", "Tier", "Language", "Cited by"))
+    counts = src["reliability"].value_counts().to_dict()
+    tiers = codes.labels(pkg, codes.table_of(pkg, "sources", "reliability"))
+    reliability = pkg.field("sources", "reliability").title
+    titles = [pkg.field("sources", c).title for c in ("source_id", "title", "publisher", "published", "kind", "reliability", "language")]
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (*titles, "Cited by"))
+    legend = ", ".join(f"<strong>{escape(t)}</strong> {escape(label)}" for t, label in tiers.items())
+    # The labels are CSV text: inside an HTML paragraph on one line, Markdown never reads them as markup.
     return f"""# Sources
 
-Every document the atlas cites: {len(src)} in all ({", ".join(f"{tiers.get(t, 0)} of tier {t}" for t in "ABCD")}).
-Tiers: **A** official (makers, statistical bodies), **B** major news agency or newspaper, **C** trade
-press or aggregator, **D** blog, forum or wiki mirror. See [Methodology](methodology.md) for how sources are chosen.
+<p class="atlas-sources__summary">Every document the atlas cites: {len(src)} in all ({", ".join(f"{counts.get(t, 0)} of tier {escape(t)}" for t in tiers)}). {escape(reliability)}: {legend}.</p>
+
+See [Methodology](methodology.md) for how sources are chosen.
 
 <div class="atlas-table-wrap" data-search-exclude><table class="atlas-sources">
 <thead><tr>{head}</tr></thead>
@@ -167,9 +195,8 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     parts = ["# Conflicts", "", "Facts on which sources disagree or give the figure more than once. Every row stays in the data; "
              "the preferred one is marked and the notes say why. See [Methodology](methodology.md#conflicts).", ""]
     count = 0
-    for name, key in FACT_KEYS.items():
-        df = tables[name]
-        values = VALUE_COLUMNS[name]
+    for name, fact in facts.fact_tables(pkg).items():
+        df, key, values = tables[name], fact.key, fact.value
         groups = [g for _, g in df.groupby(key, dropna=False, sort=True) if len(g) > 1]
         if not groups:
             continue
@@ -219,7 +246,7 @@ def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence,
         text_keys = df[pk].apply(lambda col: col.map(cell_text)).apply(tuple, axis=1) if len(df) else pd.Series(dtype=object)
         picked = [df[text_keys == key].head(1) for key in keys]
         rows = pd.concat(picked) if picked else df.head(0)
-        cols = [c for c in pk if c != "source_id"] + [c for c in EVIDENCE_COLUMNS.get(name, []) if c not in pk and c in df.columns]
+        cols = [c for c in pk if c != "source_id"] + [c for c in evidence_columns(pkg, name) if c not in pk and c in df.columns]
         cols += ["source_id"] if "source_id" in df.columns else []
         title = escape(pkg.resources[name].get("title", name))
         parts += [f'<p class="atlas-evidence__table">{title} (<a href="{prefix}data/{escape(name)}/">{escape(name)}</a>), {len(rows)} '
@@ -258,7 +285,7 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     prefix = root_prefix("story.md")
     claims = tables["claims"]
     counts = claims["verdict"].value_counts()
-    verdicts = pkg.field("claims", "verdict").constraints.get("enum", [])
+    verdicts = codes.codes(pkg, codes.table_of(pkg, "claims", "verdict"))
     summary = ", ".join(f"{counts[v]} {escape(v)}" for v in verdicts if v in counts)
     parts = ["# The story, checked", "",
              "In March 2024 Reuters reported that Nissan was considering building kei EVs itself, at Nissan Motor Kyushu, "
