@@ -90,8 +90,8 @@ def pages_of(site) -> list[str]:
 class Visit:
     """One page load with every request and console message recorded; other hosts are refused."""
 
-    def __init__(self, browser, server, width):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser, server, width, scheme="light"):
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         self.page = self.context.new_page()
         self.foreign, self.errors = [], []
         host = urlparse(server).netloc
@@ -131,7 +131,7 @@ def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(b
             v.page.goto(server + path, wait_until="load")
             state = v.page.evaluate("""() => {
                 const imgs = [...document.querySelectorAll('figure.atlas-chart img')];
-                const shown = imgs.filter(i => getComputedStyle(i).display !== 'none');
+                const shown = imgs.filter(i => i.checkVisibility());
                 return {
                   figures: document.querySelectorAll('figure.atlas-chart').length,
                   shown: shown.length,
@@ -181,10 +181,10 @@ def test_dark_mode_shows_the_dark_image(browser, server):
     with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/", wait_until="load")
         v.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        dark = v.page.locator("figure.atlas-chart img.atlas-chart__img--dark").first
+        dark = v.page.locator("figure.atlas-chart .atlas-chart__img--dark img").first
         dark.wait_for(state="visible")
         v.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=dark.element_handle())
-        assert v.page.locator("figure.atlas-chart img.atlas-chart__img--light").first.is_hidden()
+        assert v.page.locator("figure.atlas-chart .atlas-chart__img--light img").first.is_hidden()
 
 
 def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server):
@@ -212,3 +212,73 @@ def test_charts_are_wired_again_after_instant_navigation(browser, server):
         v.page.locator("figure.atlas-chart .atlas-chart__explore").first.click()
         v.page.wait_for_selector("figure.atlas-chart[data-live='ready']", timeout=20000)
         v.assert_clean()
+
+
+def _luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _hex(colour: str) -> str:
+    import re
+
+    named = {"black": "#000000", "white": "#ffffff"}
+    colour = named.get(colour, colour)
+    if colour.startswith("rgb"):
+        r, g, b = (int(x) for x in re.findall(r"\d+", colour)[:3])
+        return f"#{r:02x}{g:02x}{b:02x}"
+    return colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:4])
+
+
+def svg_texts(path):
+    """(font size px, fill) of every <text> of an SVG written by Vega, and the SVG's own width."""
+    import re
+
+    svg = path.read_text(encoding="utf-8")
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+    texts = []
+    for attrs, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg, flags=re.S):
+        size = re.search(r'font-size="([\d.]+)px"', attrs)
+        fill = re.search(r'fill="([^"]+)"', attrs)
+        if body.strip():
+            texts.append((float(size.group(1)) if size else 11.0, _hex(fill.group(1)) if fill else "#000000", re.sub("<[^>]+>", "", body)))
+    return width, texts
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_chart_text_is_at_least_12_css_px_and_4_5_to_1_on_every_page(browser, served, width, scheme):
+    """Font size times the image's rendered scale, for every text of every chart shown, and its contrast
+    against the page's own background (ux review: 4.5-7 px on a phone, panel names black on black)."""
+    server, site = served
+    failures, measured = [], 0
+    for path in pages_of(site):
+        with Visit(browser, server, width, scheme) as v:
+            v.page.goto(server + path, wait_until="load")
+            # A lazy image not yet scrolled to has no currentSrc: the source its <picture> picks is the one it will load.
+            shown = v.page.evaluate("""() => { const chosen = i => { const s = [...i.parentElement.querySelectorAll('source')]
+                  .find(s => matchMedia(s.media).matches); return new URL(s ? s.srcset : i.getAttribute('src'), location.href).href; };
+                return [...document.querySelectorAll('figure.atlas-chart img')]
+                .filter(i => i.checkVisibility())
+                .map(i => ({src: i.currentSrc || chosen(i), width: i.getBoundingClientRect().width,
+                            bg: getComputedStyle(document.body).backgroundColor})); }""")
+            for img in shown:
+                svg_width, texts = svg_texts(site / urlparse(img["src"]).path.lstrip("/"))
+                scale = img["width"] / svg_width
+                if not texts:
+                    failures.append(f"{path} @{width} {scheme}: {urlparse(img['src']).path} has no text (no title?)")
+                background = _hex(img["bg"])
+                for size, fill, text in texts:
+                    measured += 1
+                    if size * scale < 12:
+                        failures.append(f"{path} @{width} {scheme}: {urlparse(img['src']).path} '{text}' at {size * scale:.1f} px")
+                    if contrast(fill, background) < 4.5:
+                        failures.append(f"{path} @{width} {scheme}: {urlparse(img['src']).path} '{text}' {fill} on {background} "
+                                        f"is {contrast(fill, background):.2f}:1")
+    assert measured and not failures, "\n".join(failures[:40])

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from . import chartkit as kit
+from . import codes
 from . import geo
 from .mapshapes import clip_features, place_labels
 from .derived import computed_shares, operating_margin
@@ -23,22 +24,6 @@ from .periods import kind_of, period_bounds
 from .rules import SHARE_TOLERANCE_PP
 from .tables import preferred_rows
 
-# Display names of code values, until they are read from the package's code tables.
-STATUS_LABELS = {"reported": "reported", "approx": "approximate (source's qualifier)", "estimate": "estimate (source's own)",
-                 "derived": "derived (our arithmetic)", kit.NO_FIGURE: kit.NO_FIGURE}
-MARKET_LABELS = {
-    "jp-passenger-bev": "All passenger BEVs",
-    "jp-registered-passenger-bev": "Registered (non-kei) passenger BEVs",
-    "jp-kei-passenger-bev": "Kei passenger BEVs",
-    "jp-imported-bev": "Imported (foreign-brand) BEVs",
-    "jp-new-cars-all": "All new vehicles",
-    "jp-kei-all": "All new kei vehicles",
-    "jp-kei-passenger": "Kei passenger cars",
-    "jp-registered-all": "All registered (non-kei) vehicles",
-    "jp-registered-passenger": "Registered (non-kei) passenger cars",
-    "jp-passenger-all": "All new passenger cars",
-    "jp-imported-all": "All foreign-brand vehicles",
-}
 KEI = "kei"  # in Select.models: every model the models table marks as kei
 
 
@@ -93,6 +78,15 @@ class Data:
 
     def __init__(self, pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]):
         self.pkg, self.tables, self.raw = pkg, tables, raw
+
+    @cached_property
+    def status_labels(self) -> dict[str, str]:
+        """Display names of figure statuses, from the package's code table; a gap row's status names itself."""
+        return {**codes.labels(self.pkg, "statuses"), kit.NO_FIGURE: kit.NO_FIGURE}
+
+    @cached_property
+    def market_labels(self) -> dict[str, str]:
+        return codes.labels(self.pkg, "markets")
 
     @cached_property
     def kei_ids(self) -> set[str]:
@@ -201,12 +195,12 @@ def month_name(day) -> str:
 def _labelled(data: Data, df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     if "status" in df.columns:
-        df["status_label"] = df["status"].map(STATUS_LABELS)
+        df["status_label"] = df["status"].map(data.status_labels)
     if "model_id" in df.columns:
         df["model"] = df["model_id"].map(data.model_label)
         df["maker_name"] = df["model_id"].map(data.maker_of)
     if "market" in df.columns:
-        df["market_label"] = df["market"].map(MARKET_LABELS).fillna(df["market"])
+        df["market_label"] = df["market"].map(data.market_labels).fillna(df["market"])
     return df
 
 
@@ -342,7 +336,7 @@ def _monthly_draw(data, df, layout, events):
         bars = alt.Chart(kit.named(g.dropna(subset=["units"]))).mark_bar(binSpacing=1).encode(
             x=x, x2="end:T", y=_y(data, "sales", "units", top, title=""), y2=alt.datum(0),
             color=alt.Color("model:N", scale=colours, legend=None),
-            opacity=kit.status_opacity(shown, STATUS_LABELS),
+            opacity=kit.status_opacity(shown, data.status_labels),
             tooltip=_tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("units", "units", ","),
                              ("status_label", "status", None), ("source_id", "source_id", None)))
         shade = alt.Chart(kit.named(gaps)).mark_rect(color=kit.LIGHT["gap"], opacity=0.35).encode(x=x, x2="end:T", y=alt.value(0), y2=alt.value(110))
@@ -418,7 +412,7 @@ def _running_draw(data, df, layout, events, panel_by="measure", panel_titles=Non
     for key, g in df.groupby(panel_by, sort=True):
         chart = _lines(data, g, layout, resource="sales", x="as_of", x_type="T", value="units", series="model", colours=colours,
                        height=170, x_axis=_year_axis(layout), tooltip=tips, y_title="")
-        name = (panel_titles or {}).get(key, str(key).capitalize())
+        name = (panel_titles or codes.labels(data.pkg, "measures")).get(key, str(key))
         panels.append(chart.properties(title=alt.TitleParams(name, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"],
                                                              subtitle="", offset=4)))
     return alt.vconcat(*panels, spacing=20)
@@ -457,7 +451,7 @@ def _bev_facts(data, df):
 
 
 def _market_draw(data, df, layout, events):
-    order = [MARKET_LABELS[m] for m in dict.fromkeys(df.sort_values("period_start")["market"]) if m in MARKET_LABELS]
+    order = [data.market_labels[m] for m in dict.fromkeys(df.sort_values("period_start")["market"]) if m in data.market_labels]
     order = sorted(set(df["market_label"]), key=lambda s: (order.index(s) if s in order else 99, s))
     tips = _tooltip(data, "market_totals", ("market_label", "market", None), ("period", "period", None), ("units", "units", ","),
                     ("status_label", "status", None), ("source_id", "source_id", None))
@@ -484,10 +478,10 @@ def _shares_rows(data: Data) -> pd.DataFrame:
     for r, computed, num, _, den in computed_shares(data.raw):
         if computed is None:
             continue
-        subject = data.model_label(r["subject"]) if r["subject"] in data.models.index else MARKET_LABELS.get(r["subject"], r["subject"])
+        subject = data.model_label(r["subject"]) if r["subject"] in data.models.index else data.market_labels.get(r["subject"], r["subject"])
         rows.append({"subject": r["subject"], "market": r["market"], "period": r["period"], "share_pct": float(r["share_pct"]),
                      "computed_pct": round(computed, 2), "status": r["status"], "source_id": r["source_id"],
-                     "label": f"{subject} in {MARKET_LABELS.get(r['market'], r['market'])}, {r['period']}",
+                     "label": f"{subject} in {data.market_labels.get(r['market'], r['market'])}, {r['period']}",
                      "inputs": [num["source_id"], den["source_id"]]})
     return pd.DataFrame(rows, columns=["subject", "market", "period", "share_pct", "computed_pct", "status", "source_id", "label", "inputs"])
 
@@ -560,7 +554,7 @@ def _ev_share_draw(data, df, layout, events):
         x = alt.X("period:O", title=None, sort=sorted(g["period"]), axis=alt.Axis(labelAngle=0))
         bars = alt.Chart(kit.named(g.dropna(subset=["share_pct"]))).mark_bar(color=kit.SERIES[0]).encode(
             x=x, y=_y(data, "market_share", "share_pct", top, fmt="", title=share.label if kind == "year" else ""),
-            opacity=kit.status_opacity(shown, STATUS_LABELS),
+            opacity=kit.status_opacity(shown, data.status_labels),
             tooltip=_tooltip(data, "market_share", ("period", "period", None), ("share_pct", "share_pct", ".2f"),
                              ("status_label", "status", None), ("source_id", "source_id", None)))
         values = alt.Chart(kit.named(g.dropna(subset=["share_pct"]))).mark_text(baseline="bottom", dy=-3, color=kit.LIGHT["text"]).encode(
@@ -972,12 +966,12 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def status_note(decl: Chart, rows: pd.DataFrame) -> str:
+def status_note(decl: Chart, rows: pd.DataFrame, labels: dict[str, str]) -> str:
     """What the fainter marks mean, on the charts that have any: `. Hollow points: approximate (source's qualifier)`."""
     if decl.status_mark is None or "status" not in rows.columns:
         return ""
     present = [s for s in kit.STATUS_OPACITY if s != "reported" and s in set(rows["status"])]
-    return f". {decl.status_mark}: {', '.join(STATUS_LABELS[s] for s in present)}" if present else ""
+    return f". {decl.status_mark}: {', '.join(labels[s] for s in present)}" if present else ""
 
 
 def _header(pkg: DataPackage, resource: str, name: str) -> str:
@@ -990,7 +984,7 @@ def build(decl: Chart, data: Data) -> ChartResult:
     rows = decl.shape(data, decl.select.rows(data))
     facts = decl.facts(data, rows) if not rows.dropna(how="all").empty else {}
     try:
-        title, subtitle = _sentence(decl.title.format(**facts)), _sentence(decl.subtitle.format(**facts) + status_note(decl, rows))
+        title, subtitle = _sentence(decl.title.format(**facts)), _sentence(decl.subtitle.format(**facts) + status_note(decl, rows, data.status_labels))
     except (KeyError, IndexError, ValueError):  # no figure to state: the title says what the chart would show
         title, subtitle = decl.slug.replace("-", " ").capitalize(), "No figures to show yet"
     start = rows["period_start"].min() if "period_start" in rows.columns and not rows.empty else None
