@@ -33,9 +33,11 @@ def release(built_site):
 
 def test_latest_and_versioned_folders_are_identical(built_site, release):
     latest = built_site / "data" / "latest"
-    assert sorted(p.name for p in latest.iterdir()) == sorted(p.name for p in release.iterdir())
-    for p in release.iterdir():
-        assert (latest / p.name).read_bytes() == p.read_bytes(), p.name
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert files(latest) == files(release)
+    assert {n.split("/")[0] for n in files(release)} >= {"charts", "sales.csv", "SHA256SUMS"}
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -124,7 +126,7 @@ def test_sha256sums_match_every_file(release):
     for line in lines:
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    files = {p.name for p in release.iterdir() if p.name != "SHA256SUMS"}
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
     assert set(listed) == files
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
@@ -179,7 +181,7 @@ def test_fingerprint_changes_with_one_cell(tiny):
 
 def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, release):
     html = (built_site / "download" / "index.html").read_text(encoding="utf-8")
-    for path in (built_site / "data" / "latest").iterdir():
+    for path in (p for p in (built_site / "data" / "latest").iterdir() if p.is_file()):  # charts/ is listed per chart
         assert f'href="../data/latest/{path.name}"' in html, path.name
         assert hashlib.sha256(path.read_bytes()).hexdigest() in html, path.name
     for tool in ("pandas", "frictionless", "read_package", "read_csv_auto", "sqlite3", "@misc{"):

@@ -90,12 +90,3 @@ def write_chart_downloads(pkg: DataPackage, result: ChartResult, sources: pd.Dat
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
     return [csv_path, svg_path, meta_path, zip_path]
-
-
-def copy_into_release(charts_dir: Path, release_dir: Path) -> None:
-    """The per-chart files under the versioned data folder too, so a citation of a release finds them."""
-    out = release_dir / "charts"
-    out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(charts_dir.iterdir()):
-        if path.suffix in (".csv", ".png", ".zip") or path.name.endswith(".metadata.json") or path.name.count(".") == 1:
-            shutil.copyfile(path, out / path.name)

@@ -27,7 +27,7 @@ def download_page(pkg: DataPackage, release_dir: Path, citation: str, site_url: 
     base = (site_url.rstrip("/") + "/") if site_url else SITE_TOKEN
     latest = f"{base}data/latest/"
     rows = []
-    for path in sorted(release_dir.iterdir()):
+    for path in sorted(p for p in release_dir.iterdir() if p.is_file()):  # charts/ holds each chart's own files
         kind = "datapackage.json" if path.name == "datapackage.json" else "checksums" if path.name == "SHA256SUMS" else FORMATS.get(path.suffix, path.suffix)
         rows.append(f'<tr><td><a href="../data/latest/{escape(path.name)}" download>{escape(path.name)}</a></td><td>{escape(kind)}</td>'
                     f'<td class="atlas-num">{_size(path.stat().st_size)}</td><td><code class="atlas-hash">{sha256(path)}</code></td></tr>')

@@ -175,12 +175,12 @@ def sha256(path: Path) -> str:
 
 def write_checksums(folder: Path) -> Path:
     out = folder / "SHA256SUMS"
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != "SHA256SUMS")
-    out.write_text("".join(f"{sha256(p)}  {p.name}\n" for p in files), encoding="utf-8")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != out)
+    out.write_text("".join(f"{sha256(p)}  {p.relative_to(folder).as_posix()}\n" for p in files), encoding="utf-8")
     return out
 
 
-def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
+def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path, charts: Path | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for resource in pkg.resources:
         shutil.copyfile(pkg.path(resource), folder / f"{resource}.csv")
@@ -189,13 +189,27 @@ def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Pat
     (folder / "datapackage.json").write_text(json.dumps(published_descriptor(pkg), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_sqlite(pkg, tables, folder / f"{BUNDLE}.sqlite")
     write_zip(pkg, folder / f"{BUNDLE}.zip")
+    if charts is not None:  # each chart's own files, so that a citation of this release finds them
+        copy_chart_files(charts, folder / "charts")
     write_checksums(folder)
     return sorted(folder.iterdir())
 
 
-def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+CHART_SUFFIXES = (".csv", ".svg", ".png", ".metadata.json", ".zip")
+
+
+def copy_chart_files(charts: Path, out: Path) -> None:
+    """The per-chart downloads (charts/<slug>.csv, .svg, .png, .metadata.json, .zip), not the page's own images."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(charts.iterdir()):
+        slug, _, rest = path.name.partition(".")
+        if f".{rest}" in CHART_SUFFIXES:
+            shutil.copyfile(path, out / path.name)
+
+
+def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path, charts: Path | None = None) -> list[Path]:
     """data/v<version>/ is written once, then copied to data/latest/ so the two are byte-identical."""
     version_dir = out_dir / f"v{pkg.meta['version']}"
-    written = write_release(pkg, tables, version_dir)
+    written = write_release(pkg, tables, version_dir, charts)
     shutil.copytree(version_dir, out_dir / "latest", dirs_exist_ok=True)
     return written

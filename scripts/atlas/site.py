@@ -11,7 +11,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .chart_downloads import chart_citation, copy_into_release, write_chart_downloads
+from .chart_downloads import chart_citation, write_chart_downloads
 from .chartkit import DESKTOP, LAYOUTS
 from .charts import all_charts
 from .download_page import download_page
@@ -72,8 +72,7 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
-    write_downloads(pkg, tables, staged / "data")
-    copy_into_release(staged / "charts", staged / "data" / f"v{pkg.meta['version']}")
+    write_downloads(pkg, tables, staged / "data", staged / "charts")
     write_generated_pages(pkg, tables, staged)
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
