@@ -40,7 +40,7 @@ def metadata(pkg: DataPackage, result: ChartResult, sources: pd.DataFrame, url: 
     src = sources.set_index("source_id")
     fields = {f.name: f for f in pkg.fields(result.resource)}
     measures = [{"column": h, "field": f, "title": fields[f].title, "unit": fields[f].unit, "description": fields[f].description}
-                for (c, f), h in zip(result.decl.table, result.headers) if f in fields and fields[f].type in ("integer", "number")]
+                for f, h in zip(result.table_fields, result.headers) if f in fields and fields[f].type in ("integer", "number")]
     period = {}
     if "period" in result.rows.columns and not result.rows.empty:
         labels = sorted(result.rows["period"].dropna())

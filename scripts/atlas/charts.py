@@ -149,8 +149,12 @@ class Chart:
 
 @dataclass
 class ChartResult:
-    """A declaration applied to the data: the rows drawn, the words computed, one chart per layout."""
-    decl: Chart
+    """A declaration applied to the data: the rows drawn, the words computed, one spec per layout. Plain
+    data only (no functions), so that charts can be drawn in worker processes."""
+    slug: str
+    page: str
+    resource: str
+    table_fields: list[str]
     rows: pd.DataFrame
     title: str
     subtitle: str
@@ -160,14 +164,6 @@ class ChartResult:
     headers: list[str]
     events: pd.DataFrame
     extra_sources: list[str] = field(default_factory=list)
-
-    @property
-    def slug(self) -> str:
-        return self.decl.slug
-
-    @property
-    def resource(self) -> str:
-        return self.decl.select.resource
 
     @property
     def source_ids(self) -> list[str]:
@@ -1001,7 +997,7 @@ def build(decl: Chart, data: Data) -> ChartResult:
     columns = [c for c, _ in decl.table]
     headers = [_header(data.pkg, decl.select.resource, f) for _, f in decl.table]
     table = rows.reindex(columns=columns)
-    return ChartResult(decl, rows, title, subtitle, decl.describe(data, rows), specs, table, headers, events, decl.extra_sources(data, rows))
+    return ChartResult(decl.slug, decl.page, decl.select.resource, [f for _, f in decl.table], rows, title, subtitle, decl.describe(data, rows), specs, table, headers, events, decl.extra_sources(data, rows))
 
 
 def all_charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]) -> list[ChartResult]:

@@ -64,7 +64,7 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     for result in all_charts(pkg, tables, raw):
         paths = render_chart_files(result, staged / "charts")
         sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
-        url = f"{site_url}/{'' if result.decl.page == 'index' else result.decl.page + '/'}#chart-{result.slug}"
+        url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
         write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url)
         figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
                                                  citation=chart_citation(pkg, result, url))
