@@ -120,7 +120,7 @@ def nice_max(value: float) -> float:
     if not value or value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * power:
             return step * power
     return 10 * power
@@ -149,7 +149,7 @@ def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opaci
 
 
 def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height: int, y_max: float,
-               min_gap: float = TEXT_PX + 3) -> pd.DataFrame:
+               min_gap: float = TEXT_PX + 3, room: int | None = None) -> pd.DataFrame:
     """One label per series at its last figure, nudged apart so that no two overlap.
 
     Positions are worked out here, in pixels, because Vega-Lite has no label-collision layout for text marks."""
@@ -157,15 +157,16 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
     if last.empty:
         return last.assign(label_y=[])
     last["px"] = height * (1 - last[y].astype(float) / y_max)
+    last["label"] = [wrap_label(s, room) if room else s for s in last[label]]
     last = last.sort_values("px")
+    lines = [s.count("\n") + 1 for s in last["label"]]
     placed: list[float] = []
-    for px in last["px"]:
-        placed.append(max(px, placed[-1] + min_gap) if placed else px)
+    for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines, centred on its point
+        placed.append(max(px, placed[-1] + min_gap * (lines[i - 1] + lines[i]) / 2) if placed else px)
     overflow = placed[-1] - (height - min_gap / 2) if placed else 0
     if overflow > 0:
         placed = [p - overflow for p in placed]
     last["label_y"] = [y_max * (1 - p / height) for p in placed]
-    last["label"] = last[label]
     return last
 
 

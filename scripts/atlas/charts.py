@@ -269,8 +269,7 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     top = kit.nice_max(float(shown[value].astype(float).max()) if not shown.empty else 1)
     room = kit.label_room(shown[series].unique(), layout)
     width = layout.width - room - 60
-    ends = kit.end_labels(shown, x, value, series, series, height, top)
-    ends["label"] = [kit.wrap_label(s, room) for s in ends["label"]]
+    ends = kit.end_labels(shown, x, value, series, series, height, top, room=room)
     ends[value] = ends["label_y"]  # the label's nudged height, on the same scale (and so the same axis) as the figures
     scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
     xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
@@ -452,7 +451,7 @@ def _market_draw(data, df, layout, events):
     tips = _tooltip(data, "market_totals", ("market_label", "market", None), ("period", "period", None), ("units", "units", ","),
                     ("status_label", "status", None), ("source_id", "source_id", None))
     return _lines(data, df, layout, resource="market_totals", x="period", x_type="O", value="units", series="market_label",
-                  colours=_series_colours(order), height=240, x_order=sorted(df["period"].unique()),
+                  colours=_series_colours(order), height=300 if layout.phone else 240, x_order=sorted(df["period"].unique()),
                   tooltip=tips, y_title="")
 
 
