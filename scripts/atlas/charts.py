@@ -270,7 +270,7 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     room = kit.label_room(shown[series].unique(), layout)
     width = layout.width - room - 60
     ends = kit.end_labels(shown, x, value, series, series, height, top, room=room)
-    ends[value] = ends["label_y"]  # the label's nudged height, on the same scale (and so the same axis) as the figures
+    ends = ends.drop(columns=[value])  # the label's data holds its nudged height, never a figure
     scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
     xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
                axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
@@ -281,8 +281,10 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     fill = alt.condition(alt.datum.status == "reported", colour, alt.value(kit.LIGHT["halo"]))
     points = alt.Chart(kit.named(shown)).mark_point(size=45, strokeWidth=2, opacity=1, shape="circle").encode(
         x=xe, y=y, color=colour, fill=fill, tooltip=tooltip or alt.Undefined)
+    # Same title, scale and axis as the figures' y, so that Vega-Lite merges the two into one axis.
+    y_label = _y(data, resource, "label_y", top, fmt, y_title if y_title is not None else data.label(resource, value))
     labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
-        x=xe, y=y, text="label:N")
+        x=xe, y=y_label, text="label:N")
     layers = [bridge, line, points, labels]
     if events is not None:
         layers += kit.annotation_layers(events, "date", x_type)
