@@ -77,8 +77,10 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
     try:
         report = Package(meta, basepath=str(pkg.root)).validate(limit_errors=ERROR_LIMIT)
     except FrictionlessException as e:  # a descriptor frictionless cannot even load (a field type it does not know)
-        return [Problem(pkg.descriptor.name, None, None, e.error.type, e.error.note or str(e), "a valid Data Package descriptor")]
+        notes = [r.note for r in getattr(e, "reasons", []) or [] if getattr(r, "note", None)] or [e.error.note or str(e)]
+        return [Problem(pkg.descriptor.name, None, None, e.error.type, "; ".join(notes), "a valid Data Package descriptor")]
     problems = [Problem(pkg.descriptor.name, None, None, e.type, e.note or "", "a valid Data Package descriptor") for e in report.errors]
+    references = []
     for task in report.tasks:
         name = task.name
         file = tables[name].file if name in tables else task.place
@@ -90,6 +92,7 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
             if e.type == "missing-cell":
                 missing.setdefault(e.row_number, []).append(e.field_name)
         found: dict[tuple, Problem] = {}
+        origin: dict[Problem, object] = {}
         for e in sorted(task.errors, key=lambda e: PRECEDENCE.index(e.type) if e.type in PRECEDENCE else len(PRECEDENCE)):
             if e.type == "missing-cell" or e.type in LABEL_ERRORS:
                 continue
@@ -112,8 +115,10 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
             if (p.file, p.row, None) in claimed or any((p.file, p.row, c) in claimed for c in (p.column or "").split(",")):
                 continue
             cell = (p.file, p.row, p.column) if p.row is not None and p.column and e.type != "primary-key" else p
-            found.setdefault(cell, p)
+            if cell not in found:
+                found[cell], origin[p] = p, e
         problems += found.values()
+        references += [(p, e.reference_name or name, tuple(e.reference_field_names)) for p, e in origin.items() if e.type == "foreign-key"]
         for row, columns in missing.items():
             # One short record, one message, however many cells it lacks.
             problems.append(Problem(file, line_of(row), columns[0], "missing-cell", f"{len(fields) - len(columns)} cells",
@@ -122,7 +127,12 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
             last = max((p.row for p in found.values() if p.row), default=1)
             problems.append(Problem(file, None, None, "error-limit", f"{ERROR_LIMIT:,} errors",
                                     f"fewer than {ERROR_LIMIT:,}: frictionless stopped there, and its checks of the rows after line {last} did not run"))
-    return problems
+    # A reference to a row whose key cell was itself refused (emptied, misspelt) is that one fault, already
+    # reported on the key cell: not again on every row that points to it.
+    refused = {(p.file, p.column) for p in problems if p.row is not None and p.column and p.rule != "foreign-key"}
+    refused |= {(file, column) for file, _, column in claimed if column}
+    dropped = {id(p) for p, ref, columns in references if ref in tables and any((tables[ref].file, c) in refused for c in columns)}
+    return [p for p in problems if id(p) not in dropped]
 
 
 def _problem(pkg, file, name, fields, e) -> Problem:
