@@ -142,6 +142,8 @@ CORRUPTIONS = {
     "field-without-name": desc(lambda m: res("sales")(m)["schema"]["fields"][0].pop("name")),
     "field-type-unknown": desc(lambda m: field(m, "sales", "units").update(type="wibble")),
     "field-type-changed-under-its-constraint": desc(lambda m: field(m, "sales", "units").update(type="string")),
+    "primary-key-a-number": desc(lambda m: res("sources")(m)["schema"].update(primaryKey=5)),
+    "foreign-key-reference-a-string": desc(lambda m: res("sales")(m)["schema"]["foreignKeys"][0].update(reference="sources")),
     "primary-key-unknown-field": desc(lambda m: res("sources")(m)["schema"].update(primaryKey=["nope"])),
     "foreign-key-into-no-resource": desc(lambda m: res("sales")(m)["schema"]["foreignKeys"][0]["reference"].update(resource="nope")),
 
@@ -242,6 +244,7 @@ CORRUPTIONS = {
     # in Tokyo Bay off Oppama, 5.7 km from the 1:50m outline: a city centre may be that far, a site may not
     "coastal-city-within-tolerance": cells(("plants", 2, "latitude", "35.32"), ("plants", 2, "longitude", "139.74")),
     "coastal-site-beyond-tolerance": cells(("plants", 2, "latitude", "35.32"), ("plants", 2, "longitude", "139.74"), ("plants", 2, "coord_precision", "site")),
+    "country-outlines-missing": lambda p: (p.root / "vendor").unlink(),
     "model-its-own-twin": cell("models", 0, "twin_id", "tama-fx"),
     "url-with-only-a-port": cell("sources", 0, "url", "https://:80"),
     "fiscal-year-in-the-makers-own-label": cell("company_results", 2, "fiscal_year", "FY2024"),
@@ -255,6 +258,12 @@ CORRUPTIONS = {
     "symlink-inside-the-project": lambda p: (os.rename(p.path("sales"), p.root / "sales-real.csv"), p.path("sales").symlink_to(p.root / "sales-real.csv")),
 }
 EXPECTED = {
+    'primary-key-a-number': [
+        "datapackage.json::resources[0].schema.primaryKey: [descriptor-resources] found '5', expected a field name or a list of field names",
+    ],
+    'foreign-key-reference-a-string': [
+        'datapackage.json::resources[5].schema.foreignKeys: [descriptor-resources] found "[{\'fields\': \'model_id\', \'reference\': \'sources\'}, {\'fields\': \'source_id\', \'refere", expected a list of foreign keys, each with fields and a reference to a resource',
+    ],
     'descriptor-invalid-json': [
         "datapackage.json: [descriptor] found 'Expecting property name enclosed in double quotes: line 1 column 3 (char 2)', expected a readable JSON Data Package descriptor",
     ],
@@ -632,6 +641,9 @@ EXPECTED = {
     'coastal-city-within-tolerance': [],
     'coastal-site-beyond-tolerance': [
         "datasets/plants.csv:4:latitude,longitude: [coordinates-in-country] found '35.32, 139.74', expected a point inside JP's outline, or within 2 km of it for coord_precision site (this one is 6 km outside)",
+    ],
+    'country-outlines-missing': [
+        "datasets/plants.csv: [coordinates-in-country] found 'no file vendor/world-atlas/countries-50m.json', expected the country outlines the project ships beside datapackage.json",
     ],
     'model-its-own-twin': [
         "datasets/models.csv:2:twin_id: [twins-symmetric] found 'tama-fx', expected another model's id: a model is not its own twin",

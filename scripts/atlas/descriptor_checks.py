@@ -51,6 +51,8 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
             problems.append(Problem(name, None, f"{where}.schema", "descriptor-resources", repr(schema)[:80], "a schema with a list of named fields"))
+        else:
+            problems += _keys(name, where, schema)
         path = r["path"]
         target = (root / path).resolve()
         if urlparse(path).scheme or Path(path).is_absolute() or ".." in Path(path).parts or not target.is_relative_to(root) \
@@ -65,3 +67,21 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
             if got != want:
                 problems.append(Problem(name, None, f"{where}.dialect.{key}", "resource-encoding", str(got), repr(want)))
     return problems
+
+
+def _names(value) -> bool:
+    return isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _keys(name: str, where: str, schema: dict) -> list[Problem]:
+    """The shapes of primaryKey and foreignKeys, which the validator reads itself (frictionless checks what they name)."""
+    out = []
+    if "primaryKey" in schema and not _names(schema["primaryKey"]):
+        out.append(Problem(name, None, f"{where}.schema.primaryKey", "descriptor-resources", repr(schema["primaryKey"])[:80],
+                           "a field name or a list of field names"))
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list) or not all(isinstance(fk, dict) and _names(fk.get("fields")) and isinstance(fk.get("reference"), dict)
+                                            and isinstance(fk["reference"].get("resource", ""), str) for fk in fks):
+        out.append(Problem(name, None, f"{where}.schema.foreignKeys", "descriptor-resources", repr(fks)[:80],
+                           "a list of foreign keys, each with fields and a reference to a resource"))
+    return out

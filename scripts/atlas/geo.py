@@ -67,9 +67,17 @@ def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | Non
     return features
 
 
-def polygons(root: Path, iso2: str, name: str = "countries-50m.json") -> list[list[list[tuple[float, float]]]]:
+# The finer of the two files: the check that a plant lies in its country needs coasts, not a world map's outlines.
+OUTLINES = "countries-50m.json"
+
+
+def outlines_path(root: Path) -> Path:
+    return root / ATLAS / OUTLINES
+
+
+def polygons(root: Path, iso2: str) -> list[list[list[tuple[float, float]]]]:
     """The country's polygons, each a list of rings (outer first, then holes) of (lon, lat); [] if it has no outline."""
-    return _polygons((root / ATLAS / name).resolve(), ISO_NUMERIC.get(iso2))
+    return _polygons(outlines_path(root).resolve(), ISO_NUMERIC.get(iso2))
 
 
 @lru_cache(maxsize=32)

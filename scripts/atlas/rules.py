@@ -220,6 +220,9 @@ def shares_match_computed(tables):
 
 def coordinates_in_country(tables):
     root = tables.get("_root")
+    if root is not None and not geo.outlines_path(root).is_file():
+        yield Finding("plants", None, None, f"no file {geo.ATLAS / geo.OUTLINES}", "the country outlines the project ships beside datapackage.json")
+        return
     for r in _rows(tables, "plants"):
         lat, lon = _num(r.get("latitude")), _num(r.get("longitude"))
         if lat is None or lon is None or r.get("country") is None or root is None:
