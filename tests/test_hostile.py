@@ -140,8 +140,10 @@ CORRUPTIONS = {
     "schema-missing": desc(lambda m: res("sales")(m).pop("schema")),
     "schema-no-fields": desc(lambda m: res("sales")(m)["schema"].update(fields=[])),
     "field-without-name": desc(lambda m: res("sales")(m)["schema"]["fields"][0].pop("name")),
-    "field-type-unknown": desc(lambda m: field(m, "sales", "units").update(type="wibble")),
-    "field-type-changed-under-its-constraint": desc(lambda m: field(m, "sales", "units").update(type="string")),
+    "field-type-unknown": desc(lambda m: field(m, "models", "range_km").update(type="wibble")),
+    "field-type-integer-to-number": desc(lambda m: field(m, "sales", "units").update(type="number")),
+    "field-dropped-from-the-schema": desc(lambda m: res("market_totals")(m)["schema"]["fields"].pop(6)),
+    "field-type-changed-under-its-constraint": desc(lambda m: field(m, "models", "battery_kwh").update(type="string")),
     "primary-key-a-number": desc(lambda m: res("sources")(m)["schema"].update(primaryKey=5)),
     "foreign-key-reference-a-string": desc(lambda m: res("sales")(m)["schema"]["foreignKeys"][0].update(reference="sources")),
     "primary-key-unknown-field": desc(lambda m: res("sources")(m)["schema"].update(primaryKey=["nope"])),
@@ -257,13 +259,8 @@ CORRUPTIONS = {
     "markup-in-a-note-is-text": cell("events", 0, "notes", "<script>alert(1)</script> [[chart:nothing]]"),
     "symlink-inside-the-project": lambda p: (os.rename(p.path("sales"), p.root / "sales-real.csv"), p.path("sales").symlink_to(p.root / "sales-real.csv")),
 }
+
 EXPECTED = {
-    'primary-key-a-number': [
-        "datapackage.json::resources[0].schema.primaryKey: [descriptor-resources] found '5', expected a field name or a list of field names",
-    ],
-    'foreign-key-reference-a-string': [
-        'datapackage.json::resources[5].schema.foreignKeys: [descriptor-resources] found "[{\'fields\': \'model_id\', \'reference\': \'sources\'}, {\'fields\': \'source_id\', \'refere", expected a list of foreign keys, each with fields and a reference to a resource',
-    ],
     'descriptor-invalid-json': [
         "datapackage.json: [descriptor] found 'Expecting property name enclosed in double quotes: line 1 column 3 (char 2)', expected a readable JSON Data Package descriptor",
     ],
@@ -348,8 +345,20 @@ EXPECTED = {
     'field-type-unknown': [
         'datapackage.json: [field-error] found \'field type "wibble" is not supported\', expected a valid Data Package descriptor',
     ],
+    'field-type-integer-to-number': [
+        "datapackage.json::resources[5].schema.fields[6].type: [field-type] found 'number', expected integer, the type the project's rules read sales.units as",
+    ],
+    'field-dropped-from-the-schema': [
+        "datapackage.json::resources[6].schema.fields: [field-type] found 'no field units', expected a field units of type integer, which the project's rules read",
+    ],
     'field-type-changed-under-its-constraint': [
         'datapackage.json: [package-error] found \'constraint "minimum" is not supported by type "string"\', expected a valid Data Package descriptor',
+    ],
+    'primary-key-a-number': [
+        "datapackage.json::resources[0].schema.primaryKey: [descriptor-resources] found '5', expected a field name or a list of field names",
+    ],
+    'foreign-key-reference-a-string': [
+        'datapackage.json::resources[5].schema.foreignKeys: [descriptor-resources] found "[{\'fields\': \'model_id\', \'reference\': \'sources\'}, {\'fields\': \'source_id\', \'refere", expected a list of foreign keys, each with fields and a reference to a resource',
     ],
     'primary-key-unknown-field': [
         'datapackage.json: [package-error] found \'primary key "[\\\'nope\\\']" does not match the fields "[\\\'source_id\\\', \\\'title\\\', \\\'publisher\\\', \\\'url\\\', \\\'published\\\', \\\'accessed\\\', \\\'kind\\\', \\\'reliability\\\', \\\'language\\\', \\\'notes\\\']"\', expected a valid Data Package descriptor',

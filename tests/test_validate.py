@@ -83,6 +83,8 @@ CASES = {
     "descriptor-resources": (lambda p: edit_descriptor(p, lambda m: m.update(resources=[])), [(DP, None, "resources", "descriptor-resources")]),
     "resource-path": (lambda p: resource_path(p, "events", "../events.csv"), [(DP, None, "resources[4].path", "resource-path")]),
     "descriptor": (lambda p: p.descriptor.write_text("[]", encoding="utf-8"), [(DP, None, None, "descriptor")]),
+    "field-type": (lambda p: edit_descriptor(p, lambda m: next(f for f in m["resources"][5]["schema"]["fields"] if f["name"] == "units").update(type="number")),
+                   [(DP, None, "resources[5].schema.fields[6].type", "field-type")]),
     "resource-encoding": (lambda p: edit_descriptor(p, lambda m: m["resources"][5].update(encoding="shift_jis")),
                           [(DP, None, "resources[5].encoding", "resource-encoding")]),
     # frictionless
@@ -410,6 +412,7 @@ MESSAGES = {
     'lineage-acyclic': ["datasets/models.csv:2:predecessor_id: [lineage-acyclic] found 'nissan-leaf-ze1', expected a chain of predecessors that does not come back to this model (loop: nissan-leaf-ze0, nissan-leaf-ze1, tama-fx)"],
     'kei-flag': ["datasets/models.csv:5:is_kei: [kei-flag] found 'false', expected true for segment kei"],
     'claim-evidence': ["datasets/claims.csv:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists in events (its key: event_id)", "datasets/claims.csv:2:evidence: [claim-evidence] found 'nowhere:x', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') naming a table of the package (claims, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it", "datasets/claims.csv:3:evidence: [claim-evidence] found '', expected at least one reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists; only a claim whose verdict is not checkable may cite none"],
+    'field-type': ["datapackage.json::resources[5].schema.fields[6].type: [field-type] found 'number', expected integer, the type the project's rules read sales.units as"],
     'descriptor': ["datapackage.json: [descriptor] found 'list', expected a JSON object (a Data Package descriptor)"],
     'resource-encoding': ["datapackage.json::resources[5].encoding: [resource-encoding] found 'shift_jis', expected utf-8"],
     'no-records': ["datasets/production.csv: [not-checked] found 'its rows (no records); the rules source-cited, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/production.csv:1: [no-records] found 'a header and no records', expected a header row and at least one record"],

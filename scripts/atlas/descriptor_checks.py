@@ -21,6 +21,7 @@ DESCRIPTOR_RULES = {
     "descriptor-version": "The package version is three numbers, MAJOR.MINOR.PATCH (it names a folder of the site).",
     "descriptor-resources": "The package lists at least one resource, each with a unique lower-case name, a path and a schema of named fields.",
     "resource-path": "Each resource path is a relative path to a file inside the project, with no '..' and no URL.",
+    "field-type": "Each field the project's rules parse (units, shares, coordinates, dates, flags) is declared with the type they read it as.",
     "resource-encoding": "Each resource is declared UTF-8 (the only encoding the files may have), with commas and double quotes.",
 }
 
@@ -43,7 +44,8 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
         if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not isinstance(r.get("path"), str):
             problems.append(Problem(name, None, where, "descriptor-resources", repr(r)[:80], "a resource with a name and a path"))
             continue
-        if not NAME.match(r["name"]) or r["name"] in seen:
+        bad_name = not NAME.match(r["name"]) or r["name"] in seen
+        if bad_name:
             problems.append(Problem(name, None, f"{where}.name", "descriptor-resources", r["name"],
                                     "a lower-case name (letters, digits, _) that no other resource has"))
         seen.add(r["name"])
@@ -52,7 +54,8 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
         if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
             problems.append(Problem(name, None, f"{where}.schema", "descriptor-resources", repr(schema)[:80], "a schema with a list of named fields"))
         else:
-            problems += _keys(name, where, schema)
+            # (a resource under another's name is that one fault, not also the other's missing fields)
+            problems += _keys(name, where, schema) + ([] if bad_name else _field_types(name, where, r["name"], fields))
         path = r["path"]
         target = (root / path).resolve()
         if urlparse(path).scheme or Path(path).is_absolute() or ".." in Path(path).parts or not target.is_relative_to(root) \
@@ -67,6 +70,23 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
             if got != want:
                 problems.append(Problem(name, None, f"{where}.dialect.{key}", "resource-encoding", str(got), repr(want)))
     return problems
+
+
+def _field_types(name: str, where: str, resource: str, fields: list[dict]) -> list[Problem]:
+    from .rules import FIELD_TYPES
+
+    declared = {f["name"]: (i, f.get("type", "string")) for i, f in enumerate(fields)}
+    out = []
+    for (table, column), want in FIELD_TYPES.items():
+        if table != resource:
+            continue
+        if column not in declared:
+            out.append(Problem(name, None, f"{where}.schema.fields", "field-type", f"no field {column}",
+                               f"a field {column} of type {want}, which the project's rules read"))
+        elif declared[column][1] != want:
+            out.append(Problem(name, None, f"{where}.schema.fields[{declared[column][0]}].type", "field-type", declared[column][1],
+                               f"{want}, the type the project's rules read {table}.{column} as"))
+    return out
 
 
 def _names(value) -> bool:

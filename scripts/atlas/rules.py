@@ -40,6 +40,16 @@ FACT_KEYS = {
 PERIOD_COLUMNS = {"sales": "period", "market_totals": "period", "market_share": "period", "company_results": "fiscal_year"}
 PERIOD_TABLES = tuple(PERIOD_COLUMNS)
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
+# The fields the rules parse, with the type they parse them as: the descriptor must declare each with that type
+# (descriptor_checks), or a changed type would let text through to rules that then read nothing.
+FIELD_TYPES = {
+    **{(t, c): "date" for t in PERIOD_COLUMNS for c in ("period_start", "period_end")},
+    **{(t, "preferred"): "boolean" for t in FACT_KEYS},
+    ("sales", "units"): "integer", ("market_totals", "units"): "integer", ("sales", "cumulative"): "boolean",
+    ("market_share", "share_pct"): "number", ("plants", "latitude"): "number", ("plants", "longitude"): "number",
+    ("sources", "published"): "date", ("sources", "accessed"): "date", ("events", "date"): "date",
+    ("production", "start_year"): "year", ("models", "launch_date"): "date", ("models", "launch_year"): "year", ("models", "is_kei"): "boolean",
+}
 EVERY_TABLE = ("*",)
 # A claim's evidence names rows as `table:key`, the key being the row's primary-key values joined by `|`.
 EVIDENCE_SEPARATOR, KEY_SEPARATOR = "; ", "|"
