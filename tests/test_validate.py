@@ -16,8 +16,8 @@ from atlas.textchecks import TEXT_RULES
 from atlas.validate import validate_package
 from projects import Project, atlas
 
-S, M, E, P, MT, MS, PL, CR, C = (f"datasets/{n}.csv" for n in
-                                 ("sales", "models", "events", "sources", "market_totals", "market_share", "plants", "company_results", "claims"))
+S, M, E, P, MT, MS, PL, CR, C, PR = (f"datasets/{n}.csv" for n in ("sales", "models", "events", "sources", "market_totals",
+                                                                  "market_share", "plants", "company_results", "claims", "production"))
 
 
 def edit_lines(project, resource, change):
@@ -82,6 +82,11 @@ CASES = {
     "descriptor-version": (lambda p: edit_descriptor(p, lambda m: m.update(version="../../outside")), [(DP, None, "version", "descriptor-version")]),
     "descriptor-resources": (lambda p: edit_descriptor(p, lambda m: m.update(resources=[])), [(DP, None, "resources", "descriptor-resources")]),
     "resource-path": (lambda p: resource_path(p, "events", "../events.csv"), [(DP, None, "resources[4].path", "resource-path")]),
+    "descriptor": (lambda p: p.descriptor.write_text("[]", encoding="utf-8"), [(DP, None, None, "descriptor")]),
+    "field-type": (lambda p: edit_descriptor(p, lambda m: next(f for f in m["resources"][5]["schema"]["fields"] if f["name"] == "units").update(type="number")),
+                   [(DP, None, "resources[5].schema.fields[6].type", "field-type")]),
+    "resource-encoding": (lambda p: edit_descriptor(p, lambda m: m["resources"][5].update(encoding="shift_jis")),
+                          [(DP, None, "resources[5].encoding", "resource-encoding")]),
     # frictionless
     "type-error": (lambda p: sales(p, 0, "units", "lots"), [(S, 2, "units", "type-error")]),
     "required": (lambda p: p.set_cell("models", 0, "maker", ""), [(M, 2, "maker", "required")]),
@@ -104,10 +109,26 @@ CASES = {
                      [(PL, 3, "city", "unique-error")]),
     "foreign-key": (lambda p: sales(p, 0, "source_id", "no-such-source"), [(S, 2, "source_id", "foreign-key")]),
     # the bytes of the files
-    "file-exists": (lambda p: p.path("production").unlink(), [("datasets/production.csv", None, None, "file-exists")]),
+    # a file that cannot be read is one line, and one more says which checks that need it did not run
+    "file-exists": (lambda p: p.path("production").unlink(), [(PR, None, None, "file-exists"), (PR, None, None, "not-checked")]),
     "no-bom": (lambda p: replace_bytes(p, "models", lambda b: b"\xef\xbb\xbf" + b), [(M, 1, None, "no-bom")]),
     "encoding": (lambda p: replace_bytes(p, "events", lambda b: b + "x,2024-01-01,day,launch,,,caf\u00e9,fx-news,\n".encode("latin-1")),
-                 [(E, 6, None, "encoding")]),
+                 [(E, None, None, "not-checked"), (E, 6, None, "encoding")]),
+    "no-records": (lambda p: replace_bytes(p, "production", lambda b: b.split(b"\n")[0] + b"\n"),
+                   [(PR, None, None, "not-checked"), (PR, 1, None, "no-records")]),
+    "not-checked": (lambda p: replace_bytes(p, "sources", lambda b: b.split(b"\n")[0] + b"\n"),
+                    [(P, None, None, "not-checked"), (P, 1, None, "no-records")]),
+    "quote": (lambda p: edit_lines(p, "events", lambda L: L.__setitem__(2, L[2].replace("The fixture", '"The fixture'))),
+              [(E, None, None, "not-checked"), (E, 3, None, "quote")]),
+    "delimiter": (lambda p: replace_bytes(p, "events", lambda b: b.replace(b",", b"\t")), [(E, None, None, "not-checked"), (E, 1, None, "delimiter")]),
+    "repeated-header": (lambda p: edit_lines(p, "events", lambda L: L.insert(3, L[0])), [(E, 4, None, "repeated-header")]),
+    "control-character": (lambda p: p.set_cell("events", 0, "notes", "a\x00b"), [(E, 2, "notes", "control-character")]),
+    "cell-size": (lambda p: p.set_cell("events", 0, "notes", "x" * 10_001), [(E, 2, "notes", "cell-size")]),
+    "value-form": (lambda p: sales(p, 0, "units", "\uff11\uff10\uff10"), [(S, 2, "units", "value-form")]),
+    # frictionless stops at 1,000 errors in a table: the line after them says so (row 1006, past the limit, is
+    # still caught by value-form, which reads every row)
+    "error-limit": (lambda p: p.append("events", *[dict(p.rows("events")[0], event_id=f"ev-x{i}", date="x") for i in range(1001)]),
+                    [(E, None, None, "error-limit")] + [(E, r, "date", "type-error") for r in range(6, 1006)] + [(E, 1006, "date", "value-form")]),
     "line-ends": (lambda p: replace_bytes(p, "models", lambda b: b.replace(b"\n", b"\r\n")), [(M, 1, None, "line-ends")]),
     "final-newline": (lambda p: replace_bytes(p, "models", lambda b: b.rstrip(b"\n")), [(M, 7, None, "final-newline")]),
     "no-surrounding-space": (lambda p: p.set_cell("models", 0, "name", " Tama"), [(M, 2, "name", "no-surrounding-space")]),
@@ -156,7 +177,10 @@ def test_each_corruption_yields_exactly_its_problems(tiny, check):
     corrupt(tiny)
     problems = tiny.problems()
     assert [(p.file, p.row, p.column, p.rule) for p in problems] == expected
-    assert {rule for *_, rule in expected} == {check}
+    # each case is about its own check; an unreadable table also says which checks it silenced (not-checked),
+    # and the case of that line needs a table that cannot be read (here: one without records)
+    assert {rule for *_, rule in expected} - {"not-checked", "type-error" if check == "error-limit" else ""} == (
+        {"no-records"} if check == "not-checked" else {check, "value-form"} if check == "error-limit" else {check})
     assert [str(p) for p in problems] == MESSAGES[check]
 
 
@@ -207,7 +231,7 @@ def test_a_resource_path_outside_the_project_is_refused_before_anything_is_read(
     (tiny.root / "escape").symlink_to("/tmp", target_is_directory=True)
     resource_path(tiny, "sales", path)
     assert [str(p) for p in tiny.problems()] == [
-        f"datapackage.json::resources[5].path: [resource-path] found {path!r}, expected a relative path inside the project folder"]
+        f"datapackage.json::resources[5].path: [resource-path] found {path!r}, expected a relative path to a file inside the project folder"]
 
 
 # --- what a message says -----------------------------------------------------------------------------
@@ -341,7 +365,7 @@ def test_cli_reports_an_unreadable_descriptor_without_traceback(tmp_path):
     bad.write_text("{ not json", encoding="utf-8")
     out = atlas("validate", str(bad))
     assert (out.returncode, out.stdout, out.stderr) == (
-        1, f"{bad}: [descriptor] found 'Expecting property name enclosed in double quotes: line 1 column 3 (char 2)', "
+        1, "datapackage.json: [descriptor] found 'Expecting property name enclosed in double quotes: line 1 column 3 (char 2)', "
            "expected a readable JSON Data Package descriptor\n", f"1 problem(s) in {bad}\n")
 
 
@@ -349,7 +373,7 @@ def test_cli_reports_an_unreadable_descriptor_without_traceback(tmp_path):
 MESSAGES = {
     'descriptor-version': ["datapackage.json::version: [descriptor-version] found '../../outside', expected a version such as 0.2.0"],
     'descriptor-resources': ["datapackage.json::resources: [descriptor-resources] found '[]', expected a list of one or more resources"],
-    'resource-path': ["datapackage.json::resources[4].path: [resource-path] found '../events.csv', expected a relative path inside the project folder"],
+    'resource-path': ["datapackage.json::resources[4].path: [resource-path] found '../events.csv', expected a relative path to a file inside the project folder"],
     'type-error': ["datasets/sales.csv:2:units: [type-error] found 'lots', expected a value of type integer"],
     'required': ["datasets/models.csv:2:maker: [required] found '', expected a value (the column is required)"],
     'minimum': ["datasets/sales.csv:2:units: [minimum] found '-5', expected a value >= 0"],
@@ -367,9 +391,9 @@ MESSAGES = {
     'unique-error': ["datasets/plants.csv:3:city: [unique-error] found 'Kurashiki', expected a value no other row has (the same as in the row at position 2)"],
     'primary-key': ["datasets/models.csv:8: [primary-key] found 'model_id=tama-fx', expected a unique primary key (model_id); the same as in the row at position 2"],
     'foreign-key': ["datasets/sales.csv:2:source_id: [foreign-key] found 'no-such-source', expected a value that exists in sources.source_id"],
-    'file-exists': ["datasets/production.csv: [file-exists] found 'no such file', expected the file named by datapackage.json"],
+    'file-exists': ["datasets/production.csv: [file-exists] found 'no such file', expected the file named by datapackage.json", "datasets/production.csv: [not-checked] found 'its rows (no such file); the rules source-cited, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run"],
     'no-bom': ["datasets/models.csv:1: [no-bom] found 'a UTF-8 byte order mark', expected UTF-8 without a BOM"],
-    'encoding': ['datasets/events.csv:6: [encoding] found "b\'\\\\xe9,fx\'", expected UTF-8 text'],
+    'encoding': ["datasets/events.csv: [not-checked] found 'its rows (not UTF-8); the rules source-cited, not-in-future, date-precision, claim-evidence', expected a table that can be read; until then these checks are not run", 'datasets/events.csv:6: [encoding] found "b\'\\\\xe9,fx\'", expected UTF-8 text'],
     'line-ends': ["datasets/models.csv:1: [line-ends] found 'CR or CRLF line end', expected LF line ends"],
     'final-newline': ["datasets/models.csv:7: [final-newline] found 'no newline at end of file', expected a newline after the last row"],
     'no-surrounding-space': ["datasets/models.csv:2:name: [no-surrounding-space] found ' Tama', expected no leading or trailing spaces"],
@@ -378,7 +402,7 @@ MESSAGES = {
     'one-preferred': ["datasets/sales.csv:8:preferred: [one-preferred] found '2 preferred of 2 rows for model_id=nissan-sakura, geography=JP, period=2023, measure=sales, cumulative=false', expected exactly one preferred row per fact"],
     'parts-within-whole': ["datasets/sales.csv:7:units: [parts-within-whole] found 'month rows of 2023 add up to 1050', expected at most 1000, the 2023 figure"],
     'share-matches-computed': ["datasets/market_share.csv:2:share_pct: [share-matches-computed] found '45', expected within 1 points of 40.0, computed from sales row 7 and market_totals row 2"],
-    'coordinates-in-country': ["datasets/plants.csv:2:latitude,longitude: [coordinates-in-country] found '34.58333, -133.76667', expected a point inside JP (lat 20.0 to 46.0, lon 122.0 to 154.0)"],
+    'coordinates-in-country': ["datasets/plants.csv:2:latitude,longitude: [coordinates-in-country] found '34.58333, -133.76667', expected a point inside JP's outline, or within 10 km of it for coord_precision city (this one is over 1,000 km outside)"],
     'source-cited': ["datasets/sources.csv:6:source_id: [source-cited] found 'never-cited', expected a source cited by at least one row"],
     'absolute-url': ["datasets/sources.csv:2:url: [absolute-url] found 'https:///path', expected an absolute http(s) URL"],
     'cumulative-nondecreasing': ["datasets/sales.csv:11:units: [cumulative-nondecreasing] found '700', expected at least 800, the running total at 2023-06-30 (row 10)"],
@@ -388,5 +412,21 @@ MESSAGES = {
     'lineage-acyclic': ["datasets/models.csv:2:predecessor_id: [lineage-acyclic] found 'nissan-leaf-ze1', expected a chain of predecessors that does not come back to this model (loop: nissan-leaf-ze0, nissan-leaf-ze1, tama-fx)"],
     'kei-flag': ["datasets/models.csv:5:is_kei: [kei-flag] found 'false', expected true for segment kei"],
     'claim-evidence': ["datasets/claims.csv:2:evidence: [claim-evidence] found 'events:no-such-event', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists in events (its key: event_id)", "datasets/claims.csv:2:evidence: [claim-evidence] found 'nowhere:x', expected a reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') naming a table of the package (claims, codes_markets, codes_measures, codes_production_statuses, codes_reliability_tiers, codes_statuses, codes_verdicts, company_results, events, market_share, market_totals, models, plants, production, sales, sources) and a row that exists in it", "datasets/claims.csv:3:evidence: [claim-evidence] found '', expected at least one reference table:key (key = the row's primary-key values joined by |, in primary-key order; references separated by '; ') to a row that exists; only a claim whose verdict is not checkable may cite none"],
+    'field-type': ["datapackage.json::resources[5].schema.fields[6].type: [field-type] found 'number', expected integer, the type the project's rules read sales.units as"],
+    'descriptor': ["datapackage.json: [descriptor] found 'list', expected a JSON object (a Data Package descriptor)"],
+    'resource-encoding': ["datapackage.json::resources[5].encoding: [resource-encoding] found 'shift_jis', expected utf-8"],
+    'no-records': ["datasets/production.csv: [not-checked] found 'its rows (no records); the rules source-cited, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/production.csv:1: [no-records] found 'a header and no records', expected a header row and at least one record"],
+    'not-checked': ["datasets/sources.csv: [not-checked] found 'its rows (no records); the foreign keys claims.source_id, company_results.source_id, events.source_id, market_share.source_id, market_totals.source_id, models.source_id, models.specs_source_id, plants.coord_source_id, plants.source_id, production.source_id, sales.source_id; the rules source-cited, absolute-url, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/sources.csv:1: [no-records] found 'a header and no records', expected a header row and at least one record"],
+    'quote': ["datasets/events.csv: [not-checked] found 'its rows (a broken quote); the rules source-cited, not-in-future, date-precision, claim-evidence', expected a table that can be read; until then these checks are not run", 'datasets/events.csv:3: [quote] found \'ev-sakura-launch,2022-06-16,day,launch,nissan-sakura,,"The f…\', expected a quoted cell closed by " before the end of the file'],
+    'delimiter': ["datasets/events.csv: [not-checked] found 'its rows (another delimiter); the rules source-cited, not-in-future, date-precision, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/events.csv:1: [delimiter] found 'columns separated by a tab', expected columns separated by commas"],
+    'repeated-header': ["datasets/events.csv:4: [repeated-header] found 'event_id,date,date_precision,kind,model_id,plant_id,summary,', expected a record, not the header again"],
+    'control-character': ["datasets/events.csv:2:notes: [control-character] found 'a\\x00b', expected text without control characters (U+0000 to U+001F but the newline, U+007F to U+009F) or U+FEFF"],
+    'cell-size': ["datasets/events.csv:2:notes: [cell-size] found '10,001 characters', expected at most 10,000 characters"],
+    'value-form': ["datasets/sales.csv:2:units: [value-form] found '１００', expected an integer in ASCII digits, without a sign or leading zeros"],
 }
-
+# The error-limit case prints a thousand type errors; its lines are written once here, not a thousand times.
+MESSAGES["error-limit"] = (
+    ["datasets/events.csv: [error-limit] found '1,000 errors', expected fewer than 1,000: frictionless stopped there, "
+     "and its checks of the rows after line 1005 did not run"]
+    + [f"datasets/events.csv:{r}:date: [type-error] found 'x', expected a value of type date" for r in range(6, 1006)]
+    + ["datasets/events.csv:1006:date: [value-form] found 'x', expected a date written YYYY-MM-DD"])

@@ -1,9 +1,11 @@
 """Run frictionless on the whole package (never a bare CSV: that would skip the keys) and turn its errors into Problems."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
 
-from frictionless import validate
+from frictionless import FrictionlessException, Package
 
 from .package import DataPackage
 from .problems import Problem
@@ -36,33 +38,70 @@ FRICTIONLESS_RULES = {
     "missing-cell": "A record has a cell for every column.",
     "extra-cell": "A record has no more cells than the header.",
     "blank-row": "No row is blank.",
-    "missing-label": "Every column that datapackage.json names is in the header.",
-    "extra-label": "The header names no column that datapackage.json lacks.",
-    "incorrect-label": "Each column stands where datapackage.json puts it, under its name.",
-    "duplicate-label": "No column name appears twice in the header.",
-    "blank-label": "Every column in the header has a name.",
     "primary-key": "No two rows share a primary key.",
     "unique-error": "A field declared unique holds no value twice.",
     "foreign-key": "A reference (a source, a model, a plant) names a row that exists.",
+    "error-limit": "frictionless stops after 1,000 errors in one table; reaching that limit is itself reported.",
 }
 
 
-def check_frictionless(pkg: DataPackage) -> list[Problem]:
-    report = validate(str(pkg.descriptor))
+# frictionless stops reading a table after this many errors; reaching it is reported, never hidden.
+ERROR_LIMIT = 1000
+# The label errors come from textchecks (which compares the header with the schema itself, so that a dropped
+# column is one line, not one per column after it); frictionless' own are dropped.
+LABEL_ERRORS = ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label")
+# When one cell breaks several checks, the first of these is the one reported.
+PRECEDENCE = ("type-error", "constraint-error", "unique-error", "foreign-key")
+
+
+def usable_descriptor(pkg: DataPackage, unusable) -> dict:
+    """The descriptor without the unusable tables and without the foreign keys that point into them, so that
+    frictionless checks everything else in full and says nothing about rows it could not compare."""
+    meta = copy.deepcopy(pkg.meta)
+    meta["resources"] = [r for r in meta["resources"] if r["name"] not in unusable]
+    for r in meta["resources"]:
+        schema = r.get("schema", {})
+        if "foreignKeys" in schema:
+            schema["foreignKeys"] = [fk for fk in schema["foreignKeys"] if (fk.get("reference", {}).get("resource") or r["name"]) not in unusable]
+    return meta
+
+
+def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Problem]:
+    """frictionless' findings on the usable tables, row numbers turned into lines of the file. `claimed` holds the
+    (file, line, column) of cells the text checks already reported (column None: the whole record); frictionless
+    says nothing more about them, and nothing more than one line about any one cell."""
+    unusable = {name for name, t in tables.items() if t.unusable}
+    meta = usable_descriptor(pkg, unusable)
+    if not meta["resources"]:
+        return []
+    try:
+        report = Package(meta, basepath=str(pkg.root)).validate(limit_errors=ERROR_LIMIT)
+    except FrictionlessException as e:  # a descriptor frictionless cannot even load (a field type it does not know)
+        notes = [r.note for r in getattr(e, "reasons", []) or [] if getattr(r, "note", None)] or [e.error.note or str(e)]
+        return [Problem(pkg.descriptor.name, None, None, e.error.type, "; ".join(notes), "a valid Data Package descriptor")]
     problems = [Problem(pkg.descriptor.name, None, None, e.type, e.note or "", "a valid Data Package descriptor") for e in report.errors]
+    references = []
     for task in report.tasks:
-        file = task.place
         name = task.name
-        if name in pkg.resources and not _readable(pkg, name):
-            continue  # the text checks report a missing or non-UTF-8 file once, with its row
+        file = tables[name].file if name in tables else task.place
+        line_of = tables[name].line_of if name in tables else (lambda n: n)
         fields = {f.name: f for f in pkg.fields(name)} if name in pkg.resources else {}
         key = set(pkg.primary_key(name)) if name in pkg.resources else set()
         missing: dict[int, list[str]] = {}
         for e in task.errors:
             if e.type == "missing-cell":
                 missing.setdefault(e.row_number, []).append(e.field_name)
-        for e in task.errors:
-            if e.type == "missing-cell":
+        found: dict[tuple, Problem] = {}
+        origin: dict[Problem, object] = {}
+        for e in sorted(task.errors, key=lambda e: PRECEDENCE.index(e.type) if e.type in PRECEDENCE else len(PRECEDENCE)):
+            if e.type == "missing-cell" or e.type in LABEL_ERRORS:
+                continue
+            if not hasattr(e, "row_number"):  # the resource's descriptor (a foreign key into no resource, a bad dialect)
+                problems.append(Problem(pkg.descriptor.name, None, f"resources.{name}", e.type, e.note or "", "a valid Data Package descriptor"))
+                continue
+            row = getattr(e, "row_number", None)
+            # A short record is one missing-cell line: its last cell is likely cut, the rest of it untrustworthy.
+            if row in missing and e.type != "extra-cell":
                 continue
             # A blank row, or an empty key cell, is reported once (as a blank row, or as a required value),
             # not again as a primary-key clash.
@@ -70,23 +109,30 @@ def check_frictionless(pkg: DataPackage) -> list[Problem]:
                 key_cells = [c for k, c in zip(fields, e.cells or []) if k in key]
                 if not key_cells or not all(key_cells):
                     continue
-            # A cell that is missing altogether is not also an empty required value.
-            if e.type == "constraint-error" and e.field_name in missing.get(e.row_number, []):
+            p = _problem(pkg, file, name, fields, e)
+            if p.row is not None:
+                p = dataclasses.replace(p, row=line_of(p.row))
+            if (p.file, p.row, None) in claimed or any((p.file, p.row, c) in claimed for c in (p.column or "").split(",")):
                 continue
-            problems.append(_problem(pkg, file, name, fields, e))
+            cell = (p.file, p.row, p.column) if p.row is not None and p.column and e.type != "primary-key" else p
+            if cell not in found:
+                found[cell], origin[p] = p, e
+        problems += found.values()
+        references += [(p, e.reference_name or name, tuple(e.reference_field_names)) for p, e in origin.items() if e.type == "foreign-key"]
         for row, columns in missing.items():
             # One short record, one message, however many cells it lacks.
-            problems.append(Problem(file, row, columns[0], "missing-cell", f"{len(fields) - len(columns)} cells",
+            problems.append(Problem(file, line_of(row), columns[0], "missing-cell", f"{len(fields) - len(columns)} cells",
                                     f"{len(fields)} cells, one per column (missing: {', '.join(columns)})"))
-    return problems
-
-
-def _readable(pkg: DataPackage, name: str) -> bool:
-    try:
-        pkg.path(name).read_bytes().decode("utf-8")
-        return True
-    except (OSError, UnicodeDecodeError):
-        return False
+        if any(w.startswith("reached error limit") for w in task.warnings):
+            last = max((p.row for p in found.values() if p.row), default=1)
+            problems.append(Problem(file, None, None, "error-limit", f"{ERROR_LIMIT:,} errors",
+                                    f"fewer than {ERROR_LIMIT:,}: frictionless stopped there, and its checks of the rows after line {last} did not run"))
+    # A reference to a row whose key cell was itself refused (emptied, misspelt) is that one fault, already
+    # reported on the key cell: not again on every row that points to it.
+    refused = {(p.file, p.column) for p in problems if p.row is not None and p.column and p.rule != "foreign-key"}
+    refused |= {(file, column) for file, _, column in claimed if column}
+    dropped = {id(p) for p, ref, columns in references if ref in tables and any((tables[ref].file, c) in refused for c in columns)}
+    return [p for p in problems if id(p) not in dropped]
 
 
 def _problem(pkg, file, name, fields, e) -> Problem:

@@ -1,4 +1,5 @@
-"""Country outlines for the maps, read from the vendored Natural Earth TopoJSON (vendor/world-atlas).
+"""Country outlines for the maps and for the check that a plant lies in its country, read from the
+vendored Natural Earth TopoJSON (vendor/world-atlas).
 
 A TopoJSON reader is hand-written here (about thirty lines) because none of the pinned packages reads
 TopoJSON in Python, and the maps need only a subset of countries as GeoJSON: shipping the whole
@@ -7,14 +8,17 @@ topology to the browser would weigh more than the rest of the page.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 
 from pathlib import Path
 
 # Relative to the project root (the folder of datapackage.json).
 ATLAS = Path("vendor") / "world-atlas"
-# ISO 3166-1 numeric codes, as world-atlas names its countries by them.
-ISO_NUMERIC = {"JP": "392"}
+# ISO 3166-1 numeric codes, as world-atlas names its countries by them: the countries the plants name.
+ISO_NUMERIC = {"JP": "392", "GB": "826", "US": "840", "ES": "724", "FR": "250", "CN": "156", "MX": "484", "IN": "356",
+               "TH": "764", "BR": "076", "ZA": "710", "KR": "410", "TW": "158", "ID": "360"}
+EARTH_KM = 6371.0
 
 
 @lru_cache(maxsize=4)
@@ -61,3 +65,74 @@ def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | Non
         features.append({"type": "Feature", "id": geom.get("id"), "properties": {"name": geom.get("properties", {}).get("name", "")},
                          "geometry": {"type": geom["type"], "coordinates": coords}})
     return features
+
+
+# The finer of the two files: the check that a plant lies in its country needs coasts, not a world map's outlines.
+OUTLINES = "countries-50m.json"
+
+
+def outlines_path(root: Path) -> Path:
+    return root / ATLAS / OUTLINES
+
+
+def polygons(root: Path, iso2: str) -> list[list[list[tuple[float, float]]]]:
+    """The country's polygons, each a list of rings (outer first, then holes) of (lon, lat); [] if it has no outline."""
+    return _polygons(outlines_path(root).resolve(), ISO_NUMERIC.get(iso2))
+
+
+@lru_cache(maxsize=32)
+def _polygons(path: Path, numeric: str | None) -> list:
+    topology = _topology(path)
+    sx, sy = topology["transform"]["scale"]
+    tx, ty = topology["transform"]["translate"]
+
+    def arc(i):  # only this country's arcs are decoded: the whole world's take longer than the check itself
+        x = y = 0
+        points = []
+        for dx, dy in topology["arcs"][i if i >= 0 else ~i]:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        return points if i >= 0 else points[::-1]
+
+    def ring(indexes):
+        out: list[tuple[float, float]] = []
+        for i in indexes:
+            points = arc(i)
+            out.extend(points if not out else points[1:])
+        return out
+
+    out = []
+    for geom in topology["objects"]["countries"]["geometries"]:
+        if numeric is None or geom.get("id") != numeric:
+            continue
+        shapes = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"] if geom["type"] == "MultiPolygon" else []
+        out += [[ring(r) for r in shape] for shape in shapes]
+    return out
+
+
+# Point in polygon and distance to an outline are written out here (ray casting, and the nearest segment on
+# a local flat projection) because shapely is not among the pinned packages; at plant scale (tens of
+# kilometres) the flat projection errs by far less than the outline's own generalisation.
+def _inside(ring, x, y) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _segment_km(px, py, a, b, kx) -> float:
+    ax, ay, bx, by = (a[0] - px) * kx, a[1] - py, (b[0] - px) * kx, b[1] - py
+    dx, dy = bx - ax, by - ay
+    t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+    return math.hypot(ax + t * dx, ay + t * dy) * math.pi / 180 * EARTH_KM
+
+
+def km_outside(polys, lat: float, lon: float) -> float:
+    """0 when the point is inside one of the polygons (and not in a hole), else its distance in km to the nearest edge."""
+    for rings in polys:
+        if rings and _inside(rings[0], lon, lat) and not any(_inside(h, lon, lat) for h in rings[1:]):
+            return 0.0
+    kx = math.cos(math.radians(lat))
+    return min((_segment_km(lon, lat, a, b, kx) for rings in polys for ring in rings for a, b in zip(ring, ring[1:] + ring[:1])),
+               default=math.inf)

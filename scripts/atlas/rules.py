@@ -15,6 +15,7 @@ from datetime import date
 from typing import Callable, Iterable, NamedTuple
 from urllib.parse import urlparse
 
+from . import geo
 from .derived import computed_shares
 from .package import DataPackage
 from .periods import PeriodError, kind_of, period_bounds
@@ -24,24 +25,10 @@ from .problems import Problem
 # percentage points agrees. Shares the source itself qualifies ("about 40%") get more room.
 SHARE_TOLERANCE_PP = {"reported": 1.0, "approx": 5.0, "estimate": 5.0, "derived": 0.1}
 
-# Rough bounding boxes (south, west, north, east) in degrees: enough to catch swapped or
-# mistyped coordinates, not to draw borders.
-COUNTRY_BOXES = {
-    "JP": (20.0, 122.0, 46.0, 154.0),
-    "GB": (49.8, -8.7, 60.9, 1.8),
-    "US": (24.4, -125.0, 49.4, -66.9),
-    "ES": (35.9, -9.4, 43.8, 4.4),
-    "FR": (41.3, -5.2, 51.1, 9.6),
-    "CN": (18.1, 73.5, 53.6, 134.8),
-    "MX": (14.5, -118.4, 32.7, -86.7),
-    "IN": (6.7, 68.1, 35.7, 97.4),
-    "TH": (5.6, 97.3, 20.5, 105.7),
-    "BR": (-33.8, -74.0, 5.3, -34.8),
-    "ZA": (-34.9, 16.4, -22.1, 32.9),
-    "KR": (33.1, 124.6, 38.7, 131.9),
-    "TW": (21.9, 120.0, 25.3, 122.0),
-    "ID": (-11.0, 94.9, 6.1, 141.1),
-}
+# A plant's coordinates may fall this far outside its country's outline (Natural Earth 1:50m, which smooths
+# coasts by a few kilometres): a coastal plant placed at its city's centre, or at its site on reclaimed land,
+# stays inside; a plant in the sea or across a strait (Busan is 65 km from Japan's outline) does not.
+COAST_TOLERANCE_KM = {"site": 2.0, "city": 10.0}
 
 FACT_KEYS = {
     "sales": ["model_id", "geography", "period", "measure", "cumulative"],
@@ -53,6 +40,16 @@ FACT_KEYS = {
 PERIOD_COLUMNS = {"sales": "period", "market_totals": "period", "market_share": "period", "company_results": "fiscal_year"}
 PERIOD_TABLES = tuple(PERIOD_COLUMNS)
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
+# The fields the rules parse, with the type they parse them as: the descriptor must declare each with that type
+# (descriptor_checks), or a changed type would let text through to rules that then read nothing.
+FIELD_TYPES = {
+    **{(t, c): "date" for t in PERIOD_COLUMNS for c in ("period_start", "period_end")},
+    **{(t, "preferred"): "boolean" for t in FACT_KEYS},
+    ("sales", "units"): "integer", ("market_totals", "units"): "integer", ("sales", "cumulative"): "boolean",
+    ("market_share", "share_pct"): "number", ("plants", "latitude"): "number", ("plants", "longitude"): "number",
+    ("sources", "published"): "date", ("sources", "accessed"): "date", ("events", "date"): "date",
+    ("production", "start_year"): "year", ("models", "launch_date"): "date", ("models", "launch_year"): "year", ("models", "is_kei"): "boolean",
+}
 EVERY_TABLE = ("*",)
 # A claim's evidence names rows as `table:key`, the key being the row's primary-key values joined by `|`.
 EVIDENCE_SEPARATOR, KEY_SEPARATOR = "; ", "|"
@@ -75,20 +72,34 @@ class Rule:
     check: Callable[[dict[str, list[dict]]], Iterable[Finding]]
 
 
-def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = frozenset()) -> list[Problem]:
+def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = frozenset(), tables=None) -> list[Problem]:
     """Run every rule. `rejected` holds the (file, row, column) of cells an earlier check refused (column
-    None: the whole row); those cells reach the rules as None."""
+    None: the whole row); those cells reach the rules as None. `tables` are textchecks' reading of the files
+    (read here when not given); a rule that reads a table textchecks found unusable is not run at all."""
+    if tables is None:
+        from .textchecks import check_text
+        tables = check_text(pkg)[1]
     files = {name: pkg.relpath(name) for name in pkg.resources}
-    tables = {name: _mask(pkg.rows(name), files[name], rejected) for name in pkg.resources}
-    # Rules see only `tables`; claim-evidence also needs each table's primary key. It rides along under
-    # "_keys" (not a resource name: names are lower-case slugs) so that every rule keeps one argument. A
-    # table whose file is missing gets None: file-exists reports it, and references to it are not checked.
-    tables["_keys"] = {name: pkg.primary_key(name) if pkg.path(name).exists() else None for name in pkg.resources}
+    unusable = {name for name, t in tables.items() if t.unusable}
+    rows = {name: [] if name in unusable else _mask(t.rows(), files[name], rejected) for name, t in tables.items()}
+    # Rules see only `rows`; claim-evidence also needs each table's primary key. It rides along under
+    # "_keys" (not a resource name: names are lower-case slugs) so that every rule keeps one argument. An
+    # unusable table gets None: its own line says so, and references to it are not checked.
+    rows["_keys"] = {name: None if name in unusable else pkg.primary_key(name) for name in pkg.resources}
+    rows["_root"] = pkg.root  # where the country outlines are (vendor/world-atlas), for coordinates-in-country
     problems: list[Problem] = []
+    skipped = set(rules_reading(unusable))
     for r in RULES.values():
-        for f in r.check(tables):
+        if r.id in skipped:
+            continue
+        for f in r.check(rows):
             problems.append(Problem(files[f.table], f.row, f.column, r.id, f.value, f.expected))
     return problems
+
+
+def rules_reading(names: set[str]) -> list[str]:
+    """The ids of the rules that read any of these tables (a rule over every table reads them all)."""
+    return [r.id for r in RULES.values() if names and ("*" in r.tables or set(r.tables) & names)]
 
 
 def _mask(rows: list[dict], file: str, rejected) -> list[dict]:
@@ -218,19 +229,25 @@ def shares_match_computed(tables):
 
 
 def coordinates_in_country(tables):
+    root = tables.get("_root")
+    if root is not None and not geo.outlines_path(root).is_file():
+        yield Finding("plants", None, None, f"no file {geo.ATLAS / geo.OUTLINES}", "the country outlines the project ships beside datapackage.json")
+        return
     for r in _rows(tables, "plants"):
         lat, lon = _num(r.get("latitude")), _num(r.get("longitude"))
-        if lat is None or lon is None or r.get("country") is None:
+        if lat is None or lon is None or r.get("country") is None or root is None:
             continue
-        box = COUNTRY_BOXES.get(r["country"])
-        if box is None:
+        outline = geo.polygons(root, r["country"])
+        if not outline:
             yield Finding("plants", r["_row"], "country", r["country"],
-                          f"a country with a bounding box in rules.py ({', '.join(sorted(COUNTRY_BOXES))})")
+                          f"a country whose outline the project ships and geo.py names ({', '.join(sorted(geo.ISO_NUMERIC))})")
             continue
-        s, w, n, e = box
-        if not (s <= lat <= n and w <= lon <= e):
+        precision = r.get("coord_precision") if r.get("coord_precision") in COAST_TOLERANCE_KM else "city"
+        tolerance, off = COAST_TOLERANCE_KM[precision], geo.km_outside(outline, lat, lon)
+        if off > tolerance:
             yield Finding("plants", r["_row"], "latitude,longitude", f"{lat}, {lon}",
-                          f"a point inside {r['country']} (lat {s} to {n}, lon {w} to {e})")
+                          f"a point inside {r['country']}'s outline, or within {tolerance:g} km of it for coord_precision {precision} "
+                          f"(this one is {f'{off:.0f} km' if off < 1000 else 'over 1,000 km'} outside)")
 
 
 def sources_all_cited(tables):
@@ -397,7 +414,8 @@ RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("share-matches-computed", "A reported share is close to the share computed from the same place and period's sales "
       "and market totals (1 point; 5 where the source qualifies it; 0.1 for a derived share).",
       ("market_share", "sales", "market_totals"), shares_match_computed),
-    Rule("coordinates-in-country", "A plant's coordinates fall inside the bounding box of the country it names.", ("plants",), coordinates_in_country),
+    Rule("coordinates-in-country", "A plant's coordinates fall inside the outline of the country it names (Natural Earth "
+      "1:50m, which the maps use), or within 2 km of it for a site, 10 km for a city centre.", ("plants",), coordinates_in_country),
     Rule("source-cited", "Every source is cited by at least one row of another table.", EVERY_TABLE, sources_all_cited),
     Rule("absolute-url", "Every source's URL is an absolute http or https address.", ("sources",), urls_absolute),
     Rule("cumulative-nondecreasing", "A running total never falls for the same model, place and measure.", ("sales",), cumulative_never_decreases),
