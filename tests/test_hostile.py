@@ -227,7 +227,7 @@ CORRUPTIONS = {
 
     # --- cascades: one fault, one line ----------------------------------------------------------------
     "id-with-a-space-is-a-pattern-not-a-foreign-key": cell("models", 1, "predecessor_id", "Tama FX"),
-    "status-unknown-is-one-line": cell("market_share", 0, "status", "bogus"),  # enum
+    "status-unknown-is-one-line": cell("market_share", 0, "status", "bogus"),  # a foreign key into codes_statuses
     "negative-total-is-not-summed-or-shared": cell("market_totals", 0, "units", "-3"),
     "month-13-is-one-line": cell("sales", 0, "period", "2023-13"),
     "emptied-model-id": cell("models", 1, "model_id", ""),
@@ -340,7 +340,7 @@ EXPECTED = {
         'datapackage.json::resources[5].schema: [descriptor-resources] found "{\'fields\': [], \'primaryKey\': [\'model_id\', \'geography\', \'period\', \'measure\', \'cum", expected a schema with a list of named fields',
     ],
     'field-without-name': [
-        'datapackage.json::resources[5].schema: [descriptor-resources] found "{\'fields\': [{\'type\': \'string\', \'title\': \'Model\', \'description\': \'A `model_id` in", expected a schema with a list of named fields',
+        'datapackage.json::resources[5].schema: [descriptor-resources] found "{\'fields\': [{\'type\': \'string\', \'title\': \'Model\', \'description\': \'The model conce", expected a schema with a list of named fields',
     ],
     'field-type-unknown': [
         'datapackage.json: [field-error] found \'field type "wibble" is not supported\', expected a valid Data Package descriptor',
@@ -605,7 +605,7 @@ EXPECTED = {
         "datasets/models.csv:3:predecessor_id: [pattern] found 'Tama FX', expected text matching ^[a-z0-9][a-z0-9-]*$",
     ],
     'status-unknown-is-one-line': [
-        "datasets/market_share.csv:2:status: [enum] found 'bogus', expected one of ['reported', 'approx', 'estimate', 'derived']",
+        "datasets/market_share.csv:2:status: [foreign-key] found 'bogus', expected a value that exists in codes_statuses.code",
     ],
     'negative-total-is-not-summed-or-shared': [
         "datasets/market_totals.csv:2:units: [minimum] found '-3', expected a value >= 0",
