@@ -43,7 +43,20 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
     for variant, config in (("light", LIGHT), ("dark", DARK)):
         svg = vlc.vegalite_to_svg(static, config=config)
         paths[variant].write_text(_accessible_svg(svg), encoding="utf-8")
+    paths.update(write_vega_specs(result.slug, static, out_dir))
     return paths
+
+
+def write_vega_specs(slug: str, spec: dict, out_dir: Path) -> dict[str, Path]:
+    """<slug>.vg.json and <slug>.dark.vg.json: the spec compiled to Vega at build time, with the same
+    configs as the static images, so the interactive view needs only the Vega runtime, not the Vega-Lite
+    compiler (issue 12)."""
+    out = {}
+    for key, config, name in (("vega", LIGHT, f"{slug}.vg.json"), ("vega_dark", DARK, f"{slug}.dark.vg.json")):
+        out[key] = out_dir / name
+        compiled = vlc.vegalite_to_vega(spec, config=config)
+        out[key].write_text(json.dumps(compiled, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
 
 
 def _accessible_svg(svg: str) -> str:
