@@ -12,6 +12,7 @@ import json
 import re
 import struct
 import textwrap
+from html import escape
 from pathlib import Path
 
 import vl_convert as vlc
@@ -98,8 +99,10 @@ def share_meta(markdown_text: str, fallback_description: str, charts_dir: Path, 
         image, size, alt = f"charts/{slug}.png", png_size(png), chart_alts.get(slug, site_title)
     else:
         image, size, alt = CARD, CARD_SIZE, f"{site_title}: the site card"
-    return {"description": page_description(markdown_text, fallback_description), "atlas_image": image,
-            "atlas_image_width": str(size[0]), "atlas_image_height": str(size[1]), "atlas_image_alt": alt}
+    # Escaped here: MkDocs renders templates without autoescape, and Material's base.html writes
+    # `description` into an attribute as it is; a quote in a CSV's text must not end that attribute.
+    return {"description": escape(page_description(markdown_text, fallback_description), quote=True), "atlas_image": image,
+            "atlas_image_width": str(size[0]), "atlas_image_height": str(size[1]), "atlas_image_alt": escape(alt, quote=True)}
 
 
 def with_front_matter(text: str, meta: dict[str, str]) -> str:
