@@ -6,6 +6,9 @@ Writes build/bench/report.json and build/bench/report.md with:
 - the same for a baseline page that draws the Market page's charts live, with the vega runtime
   loaded up front (the usual way), so that the report states the ratio;
 - axe-core violations per page (through Playwright);
+- the interactive view's cost on the Sales page: bytes transferred after "Explore interactively" is
+  pressed and the time until the live chart is drawn, on a phone (390 px) under Chromium's mobile
+  throttling (150 ms latency, 1.6 Mbit/s down, 4x CPU);
 - the weight of the assets every page shares;
 - `make site` time from a clean tree and from a warm one;
 - validation time and rows per second on the real package and on synthetic packages of 10k, 100k and 1M
@@ -45,6 +48,9 @@ CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-qu
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".txt")
 BASELINE = "/market-live/"
+# Chromium's "slow 4G" as Lighthouse's mobile preset throttles it: 150 ms, 1.6 Mbit/s down, 750 kbit/s up, 4x CPU.
+THROTTLE = {"latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8, "cpu": 4}
+INTERACTIVE_PAGE = "/sales/"
 GOALS = {"performance_mobile": 95, "accessibility": 100, "best-practices": 100, "seo": 100, "chart_page_kib": 150, "site_seconds": 10}
 
 
@@ -184,6 +190,48 @@ def axe_violations(base: str, pages: list[str]) -> dict:
     return out
 
 
+def interactive_cost(base: str, page_path: str = INTERACTIVE_PAGE, runs: int = 3) -> dict:
+    """Press the first chart's button on `page_path` at phone width, throttled: bytes that cross the wire
+    after the press (CDP encodedDataLength, gzip as served), and the time from the press until the live
+    chart is drawn (the page's own clock, after the next frame). Median of `runs` cold loads."""
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[f for f in CHROME_FLAGS if f != "--headless=new"])
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": THROTTLE["latency"],
+                     "downloadThroughput": THROTTLE["downloadThroughput"], "uploadThroughput": THROTTLE["uploadThroughput"]})
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE["cpu"]})
+            urls, sizes, pressed = {}, {}, {"at": None}
+            cdp.on("Network.requestWillBeSent", lambda e: urls.setdefault(e["requestId"], (e["request"]["url"], pressed["at"] is not None)))
+            cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+            page.goto(base + page_path, wait_until="networkidle")
+            # The button works once charts.js has wired the figure (late on a 4x slower CPU).
+            page.wait_for_selector("figure.atlas-chart[data-wired] .atlas-chart__explore:visible", timeout=120000)
+            pressed["at"] = time.time()
+            page.evaluate("() => { window.__atlasPress = performance.now();"
+                          " document.querySelector('figure.atlas-chart .atlas-chart__explore').click(); }")
+            page.wait_for_function("() => document.querySelector('figure.atlas-chart[data-live]')?.getAttribute('data-live') === 'ready'"
+                                   " && document.querySelector('figure.atlas-chart .atlas-chart__live svg')", timeout=120000)
+            drawn_ms = page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(performance.now() - window.__atlasPress)))")
+            page.wait_for_load_state("networkidle")
+            after = {urls[i][0]: sizes.get(i, 0) for i in urls if urls[i][1]}
+            results.append({"bytes_after_press": sum(after.values()), "drawn_ms": round(drawn_ms),
+                            "requests": {u.rsplit("/", 1)[-1]: n for u, n in sorted(after.items())}})
+            context.close()
+        browser.close()
+    results.sort(key=lambda r: r["drawn_ms"])
+    median = results[len(results) // 2]
+    return {"page": page_path, "runs": runs, "throttle": THROTTLE, **median,
+            "drawn_ms_all": [r["drawn_ms"] for r in results]}
+
+
 def shared_asset_weight(site: Path) -> dict:
     html = (site / "index.html").read_text(encoding="utf-8")
     import re
@@ -286,6 +334,14 @@ def report_md(r: dict) -> str:
     for form, cmp in b.items():
         for k, v in cmp.items():
             lines.append(f"| {form} | {k} | {v['static']} | {v['live']} | {v['ratio']} |")
+    ia = r.get("interactive")
+    if ia:
+        lines += ["", "## The interactive view", "",
+                  f"{ia['page']}, first chart, phone (390 px), {ia['throttle']['latency']} ms latency, "
+                  f"{ia['throttle']['downloadThroughput'] * 8 / 1e6:g} Mbit/s, {ia['throttle']['cpu']}x CPU, cache off; median of {ia['runs']} "
+                  f"(drawn after {', '.join(map(str, ia['drawn_ms_all']))} ms).", "",
+                  f"Transferred after the press: {ia['bytes_after_press'] / 1024:.1f} KiB; drawn {ia['drawn_ms']} ms after the press.", "",
+                  "| file | bytes on the wire |", "|---|---|"] + [f"| {k} | {v:,} |" for k, v in ia["requests"].items()]
     lines += ["", "## axe-core", "", "| page | violations |", "|---|---|"]
     for page, v in r["axe"].items():
         lines.append(f"| {page} | {len(v)}{': ' + ', '.join(x['id'] for x in v) if v else ''} |")
@@ -316,6 +372,8 @@ def main() -> int:
     ap.add_argument("--no-suites", action="store_true", help="skip timing make test-fast and make test")
     ap.add_argument("--validation-only", action="store_true",
                     help="only the validation benchmark (no browser, no build): writes build/bench/validation.json and .md")
+    ap.add_argument("--interactive-only", action="store_true",
+                    help="only the interactive view's cost on the Sales page (the site already built)")
     args = ap.parse_args()
     if args.validation_only:
         OUT.mkdir(parents=True, exist_ok=True)
@@ -325,6 +383,16 @@ def main() -> int:
         md = [f"Validation, measured {result['measured']} on {result['machine']}.", ""] + validation_md(result["validation"])
         (OUT / "validation.md").write_text("\n".join(md) + "\n", encoding="utf-8")
         print("\n".join(md))
+        return 0
+    if args.interactive_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        httpd, base = serve(SITE, {})
+        try:
+            result = interactive_cost(base)
+        finally:
+            httpd.shutdown()
+        (OUT / "interactive.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(result, indent=1))
         return 0
     if not (NODE / ".bin" / "lighthouse").exists():
         print("bench/node_modules is missing: run `make bench`, which installs it", file=sys.stderr)
@@ -344,6 +412,8 @@ def main() -> int:
             report["lighthouse"][page] = {form: lighthouse(base + page, form, runs) for form in ("mobile", "desktop")}
             print(f"lighthouse {page}: {report['lighthouse'][page]}", flush=True)
         report["axe"] = axe_violations(base, pages)
+        if "/sales/" in pages:
+            report["interactive"] = interactive_cost(base)
     finally:
         httpd.shutdown()
     report["baseline"] = {}
@@ -365,6 +435,12 @@ def main() -> int:
         {"goal": "chart page bytes before interaction", "target": "<= 150 KiB",
          "measured": f"{max(lh[p]['mobile']['bytes'] for p in chart_pages) / 1024:.0f} KiB" if chart_pages else "n/a",
          "met": all(lh[p]["mobile"]["bytes"] <= 150 * 1024 for p in chart_pages)},
+        *([{"goal": "interactive view: bytes after the press (Sales, throttled phone)", "target": "<= 150 KiB",
+             "measured": f"{report['interactive']['bytes_after_press'] / 1024:.0f} KiB",
+             "met": report["interactive"]["bytes_after_press"] <= 150 * 1024},
+            {"goal": "interactive view: press to drawn (Sales, throttled phone)", "target": "<= 2 s",
+             "measured": f"{report['interactive']['drawn_ms'] / 1000:.2f} s", "met": report["interactive"]["drawn_ms"] <= 2000}]
+          if report.get("interactive") else []),
         {"goal": "make site from a clean tree", "target": "<= 10 s", "measured": f"{report['site_build']['clean_s']} s",
          "met": report["site_build"]["clean_s"] <= 10},
     ]

@@ -45,6 +45,7 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
         light.write_text(svg, encoding="utf-8")
         dark.write_text(dark_svg(svg), encoding="utf-8")
         paths[f"spec{suffix}"], paths[f"light{suffix}"], paths[f"dark{suffix}"] = spec_path, light, dark
+        paths.update(write_vega_specs(f"{result.slug}{suffix}", spec, out_dir))
         if layout is kit.DESKTOP:
             paths["png"] = out_dir / f"{result.slug}.png"
             paths["png"].write_bytes(_png(svg))
@@ -55,6 +56,17 @@ def _png(svg: str) -> bytes:
     # On a white ground: a PNG pasted into a document or a slide has no page behind it.
     solid = svg.replace(">", '><rect width="100%" height="100%" fill="#ffffff"/>', 1)
     return vlc.svg_to_png(solid, scale=1)  # the desktop layout at its own size: scale 2 cost seconds a map
+
+
+def write_vega_specs(slug: str, spec: dict, out_dir: Path) -> dict[str, Path]:
+    """<slug>.vg.json and <slug>.dark.vg.json: the spec compiled to Vega at build time, so the interactive
+    view needs only the Vega runtime, not the Vega-Lite compiler (issue 12). The dark one is the light one
+    with the theme's colours swapped, as the dark images are."""
+    compiled = json.dumps(vlc.vegalite_to_vega(spec), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    out = {"vega": out_dir / f"{slug}.vg.json", "vega_dark": out_dir / f"{slug}.dark.vg.json"}
+    out["vega"].write_text(compiled + "\n", encoding="utf-8")
+    out["vega_dark"].write_text(dark_svg(compiled) + "\n", encoding="utf-8")
+    return out
 
 
 def _accessible_svg(svg: str) -> str:

@@ -17,10 +17,12 @@ from .charts import all_charts
 from .download_page import download_page
 from .downloads import write_downloads
 from .figures import figure_html, render_chart_files, svg_size
+from .findable import add_findability
 from .package import DataPackage
 from .blocks import BLOCKS
 from .pages import replace_markers, write_generated_pages
 from .paths import BUILD, DATAPACKAGE, DOCS, MKDOCS_YML, ROOT
+from .search_terms import plant_names
 from .tables import load_tables
 from .validate import validate_package
 from .vega_runtime import write_vega_runtime
@@ -60,9 +62,10 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
 
     raw = {name: pkg.rows(name) for name in pkg.resources}
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
-    figures = {}
+    figures, chart_alts = {}, {}
     for result in all_charts(pkg, tables, raw):
         paths = render_chart_files(result, staged / "charts")
+        chart_alts[result.slug] = result.alt
         sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
         url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
         write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url)
@@ -70,10 +73,11 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
                                                  citation=chart_citation(pkg, result, url))
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
+    blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
     makers = {"chart": figures, "block": blocks}
     write_vega_runtime(staged / "assets" / "vega")
     write_downloads(pkg, tables, staged / "data", staged / "charts")
-    write_generated_pages(pkg, tables, staged)
+    generated = write_generated_pages(pkg, tables, staged)
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
@@ -81,15 +85,18 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
 
     # Markers are replaced in the hand-written pages only: a generated page holds text from the CSVs, and
     # a cell that reads `[[chart:…]]` must stay text, never become a chart (or a failed build).
+    originals = {}
     for rel in sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")):
         page = staged / rel
-        text = page.read_text(encoding="utf-8")
+        text = originals[rel] = page.read_text(encoding="utf-8")
         try:
             new = replace_markers(text, rel, makers)
         except KeyError as e:
             raise BuildFailed(e.args[0]) from e
         if new != text:
             page.write_text(new, encoding="utf-8")
+    # Feed, "Last updated", Dataset markup and share cards (issue 12): after every page is staged.
+    add_findability(pkg, tables, staged, originals, generated, chart_alts, os.environ.get("ATLAS_SITE_URL"))
     return staged
 
 
