@@ -146,7 +146,7 @@ def test_the_dataset_markup_names_the_package_its_coverage_and_licence(tiny_site
 def test_every_published_file_is_a_distribution_whose_address_exists_in_the_site(tiny_site):
     version = changelog_headings()[0][0]
     release = tiny_site / "data" / f"v{version}"
-    published = sorted(p.name for p in release.iterdir())
+    published = sorted(p.name for p in release.iterdir() if p.is_file())  # charts/ holds each chart's own files
     formats = {".csv": "text/csv", ".json": "application/json", ".parquet": "application/vnd.apache.parquet",
                ".sqlite": "application/vnd.sqlite3", ".zip": "application/zip", "": "text/plain"}
     for url in ("", "download/"):
