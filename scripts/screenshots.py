@@ -37,12 +37,18 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            for width, suffix, pages in ((1280, "", PAGES), (390, "-phone", {"home": "/"})):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                for name, path in pages.items():
-                    page.goto(base + path, wait_until="networkidle")
-                    page.screenshot(path=OUT / f"{name}{suffix}.png", full_page=False)
-                page.close()
+            # Desktop and phone width, light and dark; chart pages scrolled to their first chart.
+            for width, size in ((1280, ""), (390, "-phone")):
+                for scheme in ("light", "dark"):
+                    page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844}, color_scheme=scheme)
+                    for name, path in PAGES.items():
+                        page.goto(base + path, wait_until="networkidle")
+                        chart = page.locator("figure.atlas-chart").first
+                        if name != "home" and chart.count():
+                            chart.evaluate("f => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 64)")  # below the sticky header
+                            page.wait_for_timeout(150)
+                        page.screenshot(path=OUT / f"{name}{size}{'-dark' if scheme == 'dark' else ''}.png", full_page=False)
+                    page.close()
             browser.close()
     finally:
         httpd.shutdown()

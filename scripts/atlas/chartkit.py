@@ -161,8 +161,8 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
     last = last.sort_values("px")
     lines = [s.count("\n") + 1 for s in last["label"]]
     placed: list[float] = []
-    for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines, centred on its point
-        placed.append(max(px, placed[-1] + min_gap * (lines[i - 1] + lines[i]) / 2) if placed else px)
+    for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines
+        placed.append(max(px, placed[-1] + min_gap * lines[i - 1]) if placed else px)  # Vega writes a label's extra lines below its first
     overflow = placed[-1] - (height - min_gap / 2) if placed else 0
     if overflow > 0:
         placed = [p - overflow for p in placed]

@@ -536,7 +536,7 @@ def _ev_share_shape(data, df):
 def _ev_share_facts(data, df):
     cal = df[df["kind"] == "year"].dropna(subset=["share_pct"]).sort_values("period_start")
     latest = cal.iloc[-1]
-    return {"share": n(latest["share_pct"]), "year": latest["period"], "first": df["period"].min(), "last": df["period"].max()}
+    return {"share": n(latest["share_pct"]), "year": latest["period"], "first": cal["period"].min(), "last": cal["period"].max()}
 
 
 def _ev_share_draw(data, df, layout, events):
@@ -931,7 +931,7 @@ CHARTS: list[Chart] = [
     Chart("ev-share-of-new-passenger-cars", "market", Select("market_share", subjects=("jp-passenger-bev",), markets=("jp-passenger-all",),
                                                              kinds=("year", "fiscal-year")),
           "Battery EVs were {share}% of new passenger cars in Japan in {year}",
-          "Battery EVs' share of new passenger cars sold in Japan, by calendar year and fiscal year, {first} to {last} (percent)",
+          "Battery EVs' share of new passenger cars sold in Japan, by calendar year ({first} to {last}) and by fiscal year (percent)",
           _ev_share_shape, _ev_share_facts, _ev_share_draw, EV_SHARE_TABLE,
           lambda data, df: "Bar chart of battery EVs' share of new passenger-car sales in Japan by year. " + "; ".join(
               f"{r.period}: {r.share_pct:g}%" if pd.notna(r.share_pct) else f"{r.period}: no figure" for r in df.itertuples()) + ".",
