@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from atlas.rules import rules_reading
-from atlas.validate import validate_package
 from projects import Project, atlas
 from test_validate import add_column, constrain, edit_descriptor, edit_lines, rename_column, replace_bytes, resource_path
 
@@ -683,10 +682,63 @@ def test_the_corpus_has_more_than_a_hundred_cases_each_with_its_lines():
     assert (len(CORRUPTIONS) >= 100, sorted(CORRUPTIONS)) == (True, sorted(EXPECTED))
 
 
+def old_site(project: Project) -> None:
+    """A build/site from before: what a failed `make site` must leave byte for byte as it was."""
+    project.site.mkdir(parents=True)
+    (project.site / "index.html").write_bytes(b"<p>the site built before</p>\n")
+    (project.site / "data").mkdir()
+    (project.site / "data" / "sales.csv").write_bytes(b"model_id,units\nsakura,1\n")
+
+
 @pytest.mark.parametrize("case", list(CORRUPTIONS))
-def test_each_hostile_package_gets_exactly_its_lines(tiny, case):
+def test_each_hostile_package_gets_exactly_its_lines_exit_status_and_an_untouched_site(tiny, case, capsys):
+    """Every case through both entries that `make validate` and `make site` call (in this process, so that it
+    stays cheap and a mutation tool's mutants are what runs): `validate` prints exactly the case's lines and
+    exits 1 (0 and its ok line for a good package); for a bad package `site` exits 1 with the same lines,
+    and the project (build/site included) and the folder around it are byte for byte as they were."""
+    from atlas import site, validate
+
+    old_site(tiny)
     CORRUPTIONS[case](tiny)
-    assert [str(p) for p in validate_package(tiny.descriptor)] == EXPECTED[case]
+    expected = EXPECTED[case]
+    status = validate.main([str(tiny.descriptor)])
+    out = capsys.readouterr()
+    if not expected:  # a good package; test_good_packages_of_the_corpus_build builds them
+        assert (status, out.out, out.err) == (0, f"ok: {tiny.descriptor} is valid (frictionless and the project's rules)\n", "")
+        return
+    assert (status, out.out.splitlines(), out.err) == (1, expected, f"{len(expected)} problem(s) in {tiny.descriptor}\n")
+
+    project_before = snapshot(tiny.root)
+    around_before = sorted(p.name for p in tiny.root.parent.iterdir())
+    status = site.main([str(tiny.root)])
+    out = capsys.readouterr()
+    assert (status, out.out, out.err) == (
+        1, "", "make site: validation failed:\n" + "\n".join(expected) + "\nbuild/site was left as it was.\n")
+    assert sorted(p.name for p in (tiny.root / "build").iterdir()) == ["site"]
+    assert snapshot(tiny.root) == project_before
+    assert sorted(p.name for p in tiny.root.parent.iterdir()) == around_before
+
+
+GOOD_CASES = [case for case in CORRUPTIONS if not EXPECTED[case]]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("case", GOOD_CASES)
+def test_good_packages_of_the_corpus_build(tiny, case, capsys):
+    """The corpus's good packages (Japanese text, an embedded newline, doubled quotes, markup in a note, a
+    symlink inside the project) build: exit 0, the old site replaced, nothing left beside build/site."""
+    from atlas import site
+
+    old_site(tiny)
+    CORRUPTIONS[case](tiny)
+    around_before = sorted(p.name for p in tiny.root.parent.iterdir())
+    status = site.main([str(tiny.root)])
+    out = capsys.readouterr()
+    assert (status, out.out, out.err) == (0, "ok: site built in build/site\n", "")
+    assert (tiny.site / "index.html").read_bytes() != b"<p>the site built before</p>\n"
+    assert not (tiny.site / "data" / "sales.csv").exists()
+    assert sorted(p.name for p in (tiny.root / "build").iterdir()) == ["site"]
+    assert sorted(p.name for p in tiny.root.parent.iterdir()) == around_before
 
 
 # Through the real command line, in a process of its own: the exit status, every printed line, and no traceback.
