@@ -51,6 +51,14 @@ NO_FIGURE = "no figure"
 DATASETS: dict[str, list] = {}
 
 
+def sized(chart, **properties):
+    """`chart.properties(...)` without its copy: Altair's properties() deep-copies the whole (layered) chart
+    to set a width or a title, about two seconds a build; a chart being drawn is nobody else's to share."""
+    for key, value in properties.items():
+        setattr(chart, key, value)
+    return chart
+
+
 def named(data) -> alt.NamedData:
     """A DataFrame (or a list of records) as a named dataset of the chart being drawn."""
     if isinstance(data, pd.DataFrame):
@@ -192,5 +200,5 @@ def annotation_layers(events: pd.DataFrame, x_field: str, x_type: str) -> list[a
     for row in range(min(3, len(ev))):
         layers.append(alt.Chart(named(ev[ev["row"] == row])).mark_text(
             align="left", baseline="top", dx=3, dy=row * (TEXT_PX + 3), color=LIGHT["text"], fontSize=TEXT_PX).encode(
-            x=x, y=alt.value(0), text="label:N"))
+            x=x, y=alt.YValue(0), text=alt.Text("label:N")))
     return layers

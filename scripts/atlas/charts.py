@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Iterator
 
 import altair as alt
 import pandas as pd
@@ -276,19 +276,19 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
                axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
     y = _y(data, resource, value, top, fmt, y_title)
     colour = alt.Color(f"{series}:N", scale=colours, legend=None)
-    bridge = alt.Chart(kit.named(shown)).mark_line(strokeDash=[2, 3], strokeWidth=1, opacity=0.7).encode(x=xe, y=y, color=colour, detail=f"{series}:N")
-    line = alt.Chart(kit.named(df)).mark_line(strokeWidth=2.5).encode(x=xe, y=y, color=colour, detail=f"{series}:N")
+    bridge = alt.Chart(kit.named(shown)).mark_line(strokeDash=[2, 3], strokeWidth=1, opacity=0.7).encode(x=xe, y=y, color=colour, detail=alt.Detail(f"{series}:N"))
+    line = alt.Chart(kit.named(df)).mark_line(strokeWidth=2.5).encode(x=xe, y=y, color=colour, detail=alt.Detail(f"{series}:N"))
     fill = alt.condition(alt.datum.status == "reported", colour, alt.value(kit.LIGHT["halo"]))
     points = alt.Chart(kit.named(shown)).mark_point(size=45, strokeWidth=2, opacity=1, shape="circle").encode(
         x=xe, y=y, color=colour, fill=fill, tooltip=tooltip or alt.Undefined)
     # Same title, scale and axis as the figures' y, so that Vega-Lite merges the two into one axis.
     y_label = _y(data, resource, "label_y", top, fmt, y_title if y_title is not None else data.label(resource, value))
     labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
-        x=xe, y=y_label, text="label:N")
+        x=xe, y=y_label, text=alt.Text("label:N"))
     layers = [bridge, line, points, labels]
     if events is not None:
         layers += kit.annotation_layers(events, "date", x_type)
-    return alt.layer(*layers).properties(width=width, height=height)
+    return kit.sized(alt.layer(*layers), width=width, height=height)
 
 
 def _year_axis(layout: kit.Layout) -> alt.Axis:
@@ -331,15 +331,15 @@ def _monthly_draw(data, df, layout, events):
         g = df[df["model"] == model]
         gaps = g[g["units"].isna()]
         bars = alt.Chart(kit.named(g.dropna(subset=["units"]))).mark_bar(binSpacing=1).encode(
-            x=x, x2="end:T", y=_y(data, "sales", "units", top, title=""), y2=alt.datum(0),
+            x=x, x2=alt.X2("end:T"), y=_y(data, "sales", "units", top, title=""), y2=alt.datum(0),
             color=alt.Color("model:N", scale=colours, legend=None),
             opacity=kit.status_opacity(shown, data.status_labels),
             tooltip=_tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("units", "units", ","),
                              ("status_label", "status", None), ("source_id", "source_id", None)))
-        shade = alt.Chart(kit.named(gaps)).mark_rect(color=kit.LIGHT["gap"], opacity=0.35).encode(x=x, x2="end:T", y=alt.value(0), y2=alt.value(110))
+        shade = alt.Chart(kit.named(gaps)).mark_rect(color=kit.LIGHT["gap"], opacity=0.35).encode(x=x, x2=alt.X2("end:T"), y=alt.YValue(0), y2=alt.Y2Value(110))
         # The story's events are marked once, on the panel of the model they are about (or the first, for others).
         layers = [shade, bars] + (kit.annotation_layers(events, "date", "T") if model == story_panel else [])
-        panels.append(alt.layer(*layers).properties(width=layout.width - 70, height=110, title=alt.TitleParams(
+        panels.append(kit.sized(alt.layer(*layers), width=layout.width - 70, height=110, title=alt.TitleParams(
             model, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4)))
     return alt.vconcat(*panels, spacing=16).resolve_scale(opacity="shared")
 
@@ -377,7 +377,7 @@ def _annual_draw(data, df, layout, events):
                         ("status_label", "status", None), ("source_id", "source_id", None))
         chart = _lines(data, g, layout, resource="sales", x="period", x_type="O", value="units", series="model", colours=colours,
                        height=170, tooltip=tips, y_title="", x_order=order)
-        panels.append(chart.properties(title=alt.TitleParams(KIND_TITLES[kind], fontSize=kit.TEXT_PX, anchor="start",
+        panels.append(kit.sized(chart, title=alt.TitleParams(KIND_TITLES[kind], fontSize=kit.TEXT_PX, anchor="start",
                                                              color=kit.LIGHT["text"], subtitle="", offset=4)))
     return alt.vconcat(*panels, spacing=20)
 
@@ -410,7 +410,7 @@ def _running_draw(data, df, layout, events, panel_by="measure", panel_titles=Non
         chart = _lines(data, g, layout, resource="sales", x="as_of", x_type="T", value="units", series="model", colours=colours,
                        height=170, x_axis=_year_axis(layout), tooltip=tips, y_title="")
         name = (panel_titles or codes.labels(data.pkg, "measures")).get(key, str(key))
-        panels.append(chart.properties(title=alt.TitleParams(name, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"],
+        panels.append(kit.sized(chart, title=alt.TitleParams(name, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"],
                                                              subtitle="", offset=4)))
     return alt.vconcat(*panels, spacing=20)
 
@@ -517,8 +517,8 @@ def _shares_draw(data, df, layout, events):
         tooltip=[alt.Tooltip("label:N", title="Share of"), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("value:Q", title=share.label, format=".2f"), alt.Tooltip("source_id:N", title=data.title("market_share", "source_id"))])
     text = alt.Chart(kit.named(labels)).mark_text(align="left", baseline="bottom", dy=-2 - (lines - 1) * 8, color=kit.LIGHT["text"],
-                                                  lineBreak="\n").encode(y=y, x=alt.value(0), text="caption:N")
-    return alt.layer(text, dots).properties(width=width, height=max(60, (30 + 16 * lines) * len(df)))
+                                                  lineBreak="\n").encode(y=y, x=alt.XValue(0), text=alt.Text("caption:N"))
+    return kit.sized(alt.layer(text, dots), width=width, height=max(60, (30 + 16 * lines) * len(df)))
 
 
 EV_SHARE_TABLE = (("subject", "subject"), ("market", "market"), ("period", "period"), ("share_pct", "share_pct"),
@@ -560,7 +560,7 @@ def _ev_share_draw(data, df, layout, events):
         gap_marks = alt.Chart(kit.named(gaps)).mark_text(baseline="bottom", dy=-3, color=kit.LIGHT["muted"], text=kit.NO_FIGURE, angle=0).encode(
             x=x, y=alt.Y("y:Q", scale=alt.Scale(domain=[0, top], nice=False)))
         slots = len(g)
-        panels.append(alt.layer(bars, values, gap_marks).properties(
+        panels.append(kit.sized(alt.layer(bars, values, gap_marks), 
             width=max(80, min(layout.width - 80, 70 * slots)), height=200,
             title=alt.TitleParams(KIND_TITLES[kind], fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4)))
     return (alt.vconcat if layout.phone else alt.hconcat)(*panels).resolve_scale(y="shared", opacity="shared")
@@ -656,7 +656,7 @@ def _lineage_draw(data, df, layout, events):
     tips = _tooltip(data, "models", ("label", "name", None), ("maker", "maker", None), ("launch_year", "launch_year", "d"),
                     ("end_year", "end_year", "d"), ("source_id", "source_id", None))
     bars = alt.Chart(kit.named(m)).mark_bar(height=8, yOffset=7).encode(
-        y=y, x=x, x2="to:Q", color=alt.Color("maker:N", scale=colours, legend=None),
+        y=y, x=x, x2=alt.X2("to:Q"), color=alt.Color("maker:N", scale=colours, legend=None),
         opacity=alt.condition(alt.datum.running, alt.value(0.55), alt.value(1.0)), tooltip=tips)
     m["caption"] = [f"{_named(mk, lb)} ({int(y)})" for mk, lb, y in zip(m["maker"], m["label"], m["launch_year"])]
     # A name starting right of the middle would run off the plot, so it is written to end at its bar's end instead.
@@ -671,14 +671,14 @@ def _lineage_draw(data, df, layout, events):
             tooltip=_tooltip(data, "production", ("label", "model_id", None), ("start_year", "start_year", "d"),
                              ("status", "status", None), ("source_id", "source_id", None))))
         layers.append(alt.Chart(kit.named(plan_rows)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"], lineBreak="\n").encode(
-            y=y, x=alt.X("start_year:Q"), text="caption:N"))
+            y=y, x=alt.X("start_year:Q"), text=alt.Text("caption:N")))
     m_right = m[m["launch_year"] >= mid]
     m_left = m[m["launch_year"] < mid]
     layers.append(alt.Chart(kit.named(m_left)).mark_text(align="left", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
-        y=y, x=alt.X("launch_year:Q"), text="caption:N"))
+        y=y, x=alt.X("launch_year:Q"), text=alt.Text("caption:N")))
     layers.append(alt.Chart(kit.named(m_right)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
-        y=y, x=alt.X("to:Q"), text="caption:N"))
-    return alt.layer(*layers).properties(width=layout.width - 20, height=30 * len(order))
+        y=y, x=alt.X("to:Q"), text=alt.Text("caption:N")))
+    return kit.sized(alt.layer(*layers), width=layout.width - 20, height=30 * len(order))
 
 
 PLANTS_TABLE = (("name", "name"), ("plant_status", "production.status"), ("operator", "operator"), ("city", "city"), ("region", "region"),
@@ -721,7 +721,7 @@ def _plants_layers(data, features, plants, projection, width, height, labelled=T
     status_domain = [*PLANT_STATUS_ORDER, NO_MODEL]
     outline = alt.Chart(kit.named(features)).mark_geoshape(fill=kit.LIGHT["land"], stroke=kit.LIGHT["coast"], strokeWidth=0.5)
     pts = alt.Chart(kit.named(plants))
-    enc = dict(longitude="longitude:Q", latitude="latitude:Q")
+    enc = dict(longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"))
     tips = _tooltip(data, "plants", ("name", "name", None), ("operator", "operator", None), ("city", "city", None),
                     ("models", "models", None), ("plant_status", "plant_status", None))
     dots = pts.mark_point(size=120, filled=True, opacity=1, strokeWidth=2).encode(
@@ -743,9 +743,9 @@ def _plants_layers(data, features, plants, projection, width, height, labelled=T
             rows = named[named["align"] == align]
             if not rows.empty:
                 layers.append(alt.Chart(kit.named(rows)).mark_text(align=align, baseline="middle", fontWeight="bold", color=kit.LIGHT["text"],
-                                                                    lineBreak="\n").encode(longitude="label_lon:Q", latitude="label_lat:Q",
-                                                                                            text="caption:N"))
-    return alt.layer(*layers).project(**projection).properties(width=width, height=height)
+                                                                    lineBreak="\n").encode(longitude=alt.Longitude("label_lon:Q"), latitude=alt.Latitude("label_lat:Q"),
+                                                                                            text=alt.Text("caption:N")))
+    return kit.sized(alt.layer(*layers).project(**projection), width=width, height=height)
 
 
 def _plants_japan_draw(data, df, layout, events):
@@ -755,8 +755,8 @@ def _plants_japan_draw(data, df, layout, events):
     features = geo.countries(data.pkg.root, "countries-50m.json", {geo.ISO_NUMERIC["JP"]})
     w = layout.width - 10
     main = _plants_layers(data, features, rest, _japan_view(w, w), w, w)
-    inset = _plants_layers(data, clip_features(features, TOKYO_BOX), tokyo, _tokyo_view(w, w * 0.6), w, int(w * 0.6)).properties(
-        title=alt.TitleParams("Tokyo area", fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4))
+    inset = kit.sized(_plants_layers(data, clip_features(features, TOKYO_BOX), tokyo, _tokyo_view(w, w * 0.6), w, int(w * 0.6)),
+                      title=alt.TitleParams("Tokyo area", fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"], subtitle="", offset=4))
     return alt.vconcat(main, inset, spacing=18)
 
 
@@ -816,14 +816,14 @@ def _headline_draw(data, df, layout, events):
     x = alt.X("units:Q", stack="zero", title=data.label("sales", "units"), scale=alt.Scale(domain=[0, top], nice=False),
               axis=alt.Axis(format=kit.COMPACT, tickCount=4))
     bars = alt.Chart(kit.named(df)).mark_bar(height=26).encode(
-        y=y, x=x, order="order:Q",
+        y=y, x=x, order=alt.Order("order:Q"),
         color=alt.Color("part:N", scale=alt.Scale(domain=parts, range=[kit.maker_colour("Nissan"), kit.LIGHT["gap"]]),
                         legend=alt.Legend(title=None, labelExpr="datum.value == 'sakura' ? 'Nissan Sakura' : 'Other passenger BEVs'")),
         tooltip=_tooltip(data, "sales", ("label", "model_id", None), ("period", "period", None), ("units", "units", ","),
                          ("status", "status", None), ("source_id", "source_id", None)))
     text = alt.Chart(kit.named(df[df["part"] == "sakura"])).mark_text(align="left", dx=6, color=kit.LIGHT["text"], fontWeight="bold").encode(
-        y=y, x=alt.X("units:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="caption:N")
-    return alt.layer(bars, text).properties(width=layout.width - 70, height=44 * max(1, df["period"].nunique()))
+        y=y, x=alt.X("units:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=alt.Text("caption:N"))
+    return kit.sized(alt.layer(bars, text), width=layout.width - 70, height=44 * max(1, df["period"].nunique()))
 
 
 def _headline_describe(data, df):
@@ -990,7 +990,7 @@ def build(decl: Chart, data: Data) -> ChartResult:
     specs = {}
     for layout in kit.LAYOUTS:
         kit.DATASETS.clear()
-        chart = decl.draw(data, rows, layout, events).properties(title=kit.title_params(title, subtitle, layout))
+        chart = kit.sized(decl.draw(data, rows, layout, events), title=kit.title_params(title, subtitle, layout))
         spec = chart.to_dict(validate=False)  # validated once, by vl-convert, when drawn; Altair's own check costs seconds
         spec["datasets"] = dict(sorted(kit.DATASETS.items()))
         spec["config"] = kit.config()
@@ -1001,6 +1001,7 @@ def build(decl: Chart, data: Data) -> ChartResult:
     return ChartResult(decl.slug, decl.page, decl.select.resource, [f for _, f in decl.table], rows, title, subtitle, decl.describe(data, rows), specs, table, headers, events, decl.extra_sources(data, rows))
 
 
-def all_charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]) -> list[ChartResult]:
+def charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]) -> Iterator[ChartResult]:
+    """Every declared chart, built one at a time: the site draws each while the next is built."""
     data = Data(pkg, tables, raw)
-    return [build(decl, data) for decl in CHARTS]
+    return (build(decl, data) for decl in CHARTS)
