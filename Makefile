@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := PYTHONPATH=scripts $(PY)
 
-.PHONY: site test test-fast mutate validate serve clean distclean lock screenshots bench
+.PHONY: site test test-fast mutate validate serve clean distclean lock vendor screenshots bench
 
 NODE_STAMP := node_modules/.installed
 
@@ -65,6 +65,12 @@ lock:
 	{ echo "# The whole dependency tree, pinned (pip freeze of the direct pins in pyproject.toml)."; \
 	  echo "# Regenerate: make lock"; .lockenv/bin/pip freeze; } > requirements.txt
 	rm -rf .lockenv
+
+## Refresh vendor/vega/ from the npm package pinned in package-lock.json (the site serves it; make site needs no npm).
+vendor: $(NODE_STAMP)
+	cp node_modules/vega/build/vega.min.js vendor/vega/vega.min.js
+	cp node_modules/vega/LICENSE vendor/vega/LICENSE
+	sed -i "1s/.*/# Vega $$(node -p 'require("./node_modules/vega/package.json").version')/" vendor/vega/SOURCE.md
 
 BENCH_STAMP := bench/node_modules/.installed
 

@@ -145,7 +145,8 @@ def write_baseline(site: Path, out: Path) -> None:
     html = html.replace('<div class="atlas-chart__live" hidden></div>', '<div class="atlas-chart__live"></div>')
     loader = ('<script src="../assets/vega/vega-runtime.js"></script>\n<script>document.addEventListener("DOMContentLoaded",'
               'function(){document.querySelectorAll("figure.atlas-chart").forEach(function(f){'
-              'vegaEmbed(f.querySelector(".atlas-chart__live"),new URL(f.getAttribute("data-spec"),location.href).href,{actions:false});});});</script>\n')
+              'fetch(new URL(f.getAttribute("data-spec").replace(/\\.vl\\.json$/,".vg.json"),location.href).href).then(function(r){return r.json();})'
+              '.then(function(spec){return new vega.View(vega.parse(spec),{renderer:"svg",container:f.querySelector(".atlas-chart__live"),hover:true}).runAsync();});});});</script>\n')
     html = html.replace("</head>", loader + "</head>", 1)
     out.mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text(html, encoding="utf-8")

@@ -64,13 +64,12 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     raw = {name: pkg.rows(name) for name in pkg.resources}
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures, chart_alts = {}, {}
-    # vl-convert releases the GIL while it renders, so one thread drawing the images (and bundling the Vega
-    # runtime) while this one builds the next chart's specs uses both cores: seconds off every build.
-    # One thread, not more: vl-convert renders one spec at a time whatever the number of callers.
+    write_vega_runtime(staged / "assets" / "vega", pkg.root / "vendor" / "vega")
+    # vl-convert releases the GIL while it renders, so one thread drawing the images while this one builds the
+    # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
+    # one spec at a time whatever the number of callers.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as render:
-        runtime = render.submit(write_vega_runtime, staged / "assets" / "vega")
         drawn = [(result, render.submit(render_chart_files, result, staged / "charts")) for result in charts(pkg, tables, raw)]
-        runtime.result()
         for result, files in drawn:
             paths = files.result()
             chart_alts[result.slug] = result.alt

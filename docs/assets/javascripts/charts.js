@@ -1,6 +1,6 @@
 /* Kei EV Atlas charts: every chart arrives as a static SVG. The interactive view is loaded only when a
  * reader presses "Explore interactively" (never on hover or focus), from the site's own copy of the Vega
- * runtime, and draws the spec compiled to Vega at build time (charts/<slug>.vg.json, or .dark.vg.json),
+ * runtime (Vega's own build, no Vega-Lite), and draws the spec compiled to Vega at build time (charts/<slug>.vg.json, or .dark.vg.json),
  * so the browser compiles nothing. Tooltips answer a tap as well as a
  * hover. Re-rendered on Material's instant navigation and on the light/dark switch. */
 (function () {
@@ -15,9 +15,8 @@
     if (!runtime) {
       runtime = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
-        s.type = "module";
         s.src = RUNTIME;
-        s.onload = function () { resolve(window.vegaEmbed); };
+        s.onload = function () { resolve(window.vega); };
         s.onerror = function () { runtime = null; reject(new Error("could not load " + RUNTIME)); };
         document.head.appendChild(s);
       });
@@ -91,24 +90,22 @@
     // The runtime and the spec travel at the same time.
     return Promise.all([loadRuntime(), spec])
       .then(function (got) {
-        var embed = got[0];
+        var vega = got[0];
         if (figure.__atlasView) figure.__atlasView.finalize();
         live.textContent = "";
-        // The spec is Vega already (compiled at build time): "vega" mode skips the Vega-Lite compiler.
-        return embed(live, got[1], {
-          mode: "vega", actions: false, renderer: "svg",
-          tooltip: function (handler, event, item, value) { showTooltip(event, value); }
-        });
+        // The spec is Vega already (compiled at build time): Vega parses and draws it, nothing compiles.
+        var view = new vega.View(vega.parse(got[1]), { renderer: "svg", container: live, hover: true });
+        view.tooltip(function (handler, event, item, value) { showTooltip(event, value); });
+        return view.runAsync();
       })
-      .then(function (result) {
-        var view = result.view;
+      .then(function (view) {
         figure.__atlasView = view;
         // A tap is a click without a hover before it: show the mark's tooltip, or hide it off the marks.
         view.addEventListener("click", function (event, item) { showTooltip(event, item && item.tooltip); });
         live.hidden = false;
         figure.querySelector(".atlas-chart__static").hidden = true;
         figure.setAttribute("data-live", "ready");
-        // vega-embed names the container "Vega visualization"; the chart's own name is the image's alt text.
+        // The live chart is named like the image it replaces.
         if (live.hasAttribute("data-label")) live.setAttribute("aria-label", live.getAttribute("data-label"));
         if (moveFocus) live.focus();
       })
