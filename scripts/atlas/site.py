@@ -70,6 +70,7 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     # one spec at a time whatever the number of callers.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as render:
         drawn = [(result, render.submit(render_chart_files, result, staged / "charts")) for result in charts(pkg, tables, raw)]
+        generated = write_generated_pages(pkg, tables, staged)  # while the last images are drawn
         for result, files in drawn:
             paths = files.result()
             chart_alts[result.slug] = result.alt
@@ -83,7 +84,6 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
     makers = {"chart": figures, "block": blocks}
     write_downloads(pkg, tables, staged / "data", staged / "charts")
-    generated = write_generated_pages(pkg, tables, staged)
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
