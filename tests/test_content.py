@@ -259,6 +259,18 @@ def test_each_chart_downloads_on_its_own(tiny_site, slug):
     links = [a["href"] for a in fig.select(".atlas-chart__files a")]
     prefix = "../" if CHARTS[slug][0] else ""
     assert links == [f"{prefix}charts/{slug}.{ext}" for ext in ("csv", "svg", "png", "metadata.json", "zip")]
+    # The citation box: the full citation with a link to the chart's own anchor, and the same in BibTeX.
+    url = f"/{CHARTS[slug][0] + '/' if CHARTS[slug][0] else ''}#chart-{slug}"
+    cite = fig.select_one(".atlas-chart__cite")
+    assert (cite.get_text(" ", strip=True), cite.a["href"]) == (
+        f'Cite as: Kei EV Atlas maintainers (2026). "{title}", chart in Kei EV Atlas, version {version}, released 2026-12-01. '
+        f"Data CC BY 4.0. {url} Link to this chart", f"#chart-{slug}")
+    assert meta["citation"] == cite.get_text(" ", strip=True).removeprefix("Cite as: ").removesuffix(" Link to this chart")
+    assert fig.select_one(".atlas-chart__bibtex code").get_text() == (
+        f"@misc{{keievatlas{version.replace('.', '')}-{slug},\n  author    = {{{{Kei EV Atlas maintainers}}}},\n"
+        f"  title     = {{{{{title}}}}},\n  year      = {{2026}},\n  version   = {{{version}}},\n"
+        f"  howpublished = {{Chart in Kei EV Atlas, released 2026-12-01}},\n  url       = {{{url}}},\n"
+        f"  note      = {{Data licensed CC BY 4.0}}\n}}")
 
 
 # --- blocks and generated pages --------------------------------------------------------------------

@@ -32,8 +32,17 @@ def chart_citation(pkg: DataPackage, result: ChartResult | None, url: str) -> di
     version, date = pkg.meta.get("version", ""), str(pkg.meta.get("created", ""))[:10]
     who = ", ".join(c.get("title", "") for c in pkg.meta.get("contributors", []) if c.get("title")) or pkg.meta.get("title", "")
     what = f'"{result.title}", chart in ' if result else ""
-    return {"inline": f"Kei EV Atlas v{version} ({date[:4]})." if version else "",
-            "full": f"{who} ({date[:4]}). {what}{pkg.meta.get('title', '')}, version {version}, released {date}. Data CC BY 4.0. {url}"}
+    cited = {"inline": f"Kei EV Atlas v{version} ({date[:4]})." if version else "",
+             "full": f"{who} ({date[:4]}). {what}{pkg.meta.get('title', '')}, version {version}, released {date}. Data CC BY 4.0. {url}"}
+    if result:
+        key = f"keievatlas{version.replace('.', '')}-{result.slug}"
+        # BibTeX text: braces in a title would end its field early, so they go; the rest is the title as shown.
+        title = result.title.replace("{", "").replace("}", "")
+        cited["bibtex"] = (f"@misc{{{key},\n  author    = {{{{{who}}}}},\n  title     = {{{{{title}}}}},\n"
+                           f"  year      = {{{date[:4]}}},\n  version   = {{{version}}},\n"
+                           f"  howpublished = {{Chart in {pkg.meta.get('title', '')}, released {date}}},\n"
+                           f"  url       = {{{url}}},\n  note      = {{Data licensed CC BY 4.0}}\n}}")
+    return cited
 
 
 def metadata(pkg: DataPackage, result: ChartResult, sources: pd.DataFrame, url: str) -> dict:
