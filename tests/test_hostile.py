@@ -99,6 +99,7 @@ def symlink_outside(p):
 def NOT_CHECKED(file: str, reason: str) -> str:
     """The line that says which checks an unusable table silenced, from the descriptor's foreign keys and the
     rule registry (so that a new rule or a new code table does not mean editing every case)."""
+    from atlas.package import DataPackage
     from atlas.paths import DATAPACKAGE
 
     name = Path(file).stem
@@ -106,7 +107,7 @@ def NOT_CHECKED(file: str, reason: str) -> str:
     refs = sorted({f"{r['name']}.{','.join(fk['fields']) if isinstance(fk['fields'], list) else fk['fields']}"
                    for r in meta["resources"] if r["name"] != name for fk in r["schema"].get("foreignKeys", [])
                    if fk["reference"].get("resource") == name})
-    parts = [f"its rows ({reason})"] + (["the foreign keys " + ", ".join(refs)] if refs else []) + ["the rules " + ", ".join(rules_reading({name}))]
+    parts = [f"its rows ({reason})"] + (["the foreign keys " + ", ".join(refs)] if refs else []) + ["the rules " + ", ".join(rules_reading({name}, DataPackage(DATAPACKAGE)))]
     return f"{file}: [not-checked] found '{'; '.join(parts)}', expected a table that can be read; until then these checks are not run"
 
 

@@ -964,7 +964,7 @@ def _sentence(text: str) -> str:
 
 
 def status_note(decl: Chart, rows: pd.DataFrame, labels: dict[str, str]) -> str:
-    """What the fainter marks mean, on the charts that have any: `. Hollow points: approximate (source's qualifier)`."""
+    """What the fainter marks mean, on the charts that have any: `. Hollow points: <the labels of the statuses drawn>`, from codes_statuses."""
     if decl.status_mark is None or "status" not in rows.columns:
         return ""
     present = [s for s in kit.STATUS_OPACITY if s != "reported" and s in set(rows["status"])]

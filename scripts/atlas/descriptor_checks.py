@@ -55,7 +55,7 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
             problems.append(Problem(name, None, f"{where}.schema", "descriptor-resources", repr(schema)[:80], "a schema with a list of named fields"))
         else:
             # (a resource under another's name is that one fault, not also the other's missing fields)
-            problems += _keys(name, where, schema) + ([] if bad_name else _field_types(name, where, r["name"], fields))
+            problems += _keys(name, where, schema) + ([] if bad_name else _field_types(name, where, r, fields))
         path = r["path"]
         target = (root / path).resolve()
         if urlparse(path).scheme or Path(path).is_absolute() or ".." in Path(path).parts or not target.is_relative_to(root) \
@@ -72,14 +72,13 @@ def check_descriptor(pkg: DataPackage) -> list[Problem]:
     return problems
 
 
-def _field_types(name: str, where: str, resource: str, fields: list[dict]) -> list[Problem]:
-    from .rules import FIELD_TYPES
+def _field_types(name: str, where: str, resource: dict, fields: list[dict]) -> list[Problem]:
+    from .rules import field_types_of
 
     declared = {f["name"]: (i, f.get("type", "string")) for i, f in enumerate(fields)}
     out = []
-    for (table, column), want in FIELD_TYPES.items():
-        if table != resource:
-            continue
+    table = resource["name"]
+    for column, want in field_types_of(resource).items():
         if column not in declared:
             out.append(Problem(name, None, f"{where}.schema.fields", "field-type", f"no field {column}",
                                f"a field {column} of type {want}, which the project's rules read"))

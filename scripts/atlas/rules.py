@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from . import geo
 from .derived import computed_shares
+from . import facts
 from .package import DataPackage
 from .periods import PeriodError, kind_of, period_bounds
 from .problems import Problem
@@ -30,27 +31,33 @@ SHARE_TOLERANCE_PP = {"reported": 1.0, "approx": 5.0, "estimate": 5.0, "derived"
 # stays inside; a plant in the sea or across a strait (Busan is 65 km from Japan's outline) does not.
 COAST_TOLERANCE_KM = {"site": 2.0, "city": 10.0}
 
-FACT_KEYS = {
-    "sales": ["model_id", "geography", "period", "measure", "cumulative"],
-    "market_totals": ["market", "maker", "geography", "period"],
-    "market_share": ["subject", "market", "geography", "period"],
-    "company_results": ["maker", "fiscal_year"],
-}
-# The column that names each figure's period; period_start and period_end must agree with it.
-PERIOD_COLUMNS = {"sales": "period", "market_totals": "period", "market_share": "period", "company_results": "fiscal_year"}
-PERIOD_TABLES = tuple(PERIOD_COLUMNS)
+# Which tables hold facts, which columns identify a fact and which name its period are declared in the
+# descriptor (facts.py reads them); a rule over "every fact table" names FACTS among its tables, and reads
+# the declarations check_rules passes it under "_facts".
+FACTS = "facts"
 SOURCE_COLUMNS = ("source_id", "specs_source_id", "coord_source_id")
 # The fields the rules parse, with the type they parse them as: the descriptor must declare each with that type
-# (descriptor_checks), or a changed type would let text through to rules that then read nothing.
+# (descriptor_checks), or a changed type would let text through to rules that then read nothing. Every fact
+# table's period dates and preferred flag are added from the descriptor (field_types).
 FIELD_TYPES = {
-    **{(t, c): "date" for t in PERIOD_COLUMNS for c in ("period_start", "period_end")},
-    **{(t, "preferred"): "boolean" for t in FACT_KEYS},
     ("sales", "units"): "integer", ("market_totals", "units"): "integer", ("sales", "cumulative"): "boolean",
     ("market_share", "share_pct"): "number", ("plants", "latitude"): "number", ("plants", "longitude"): "number",
     ("sources", "published"): "date", ("sources", "accessed"): "date", ("events", "date"): "date",
     ("production", "start_year"): "year", ("models", "launch_date"): "date", ("models", "launch_year"): "year", ("models", "is_kei"): "boolean",
 }
 EVERY_TABLE = ("*",)
+
+
+def field_types_of(resource: dict) -> dict[str, str]:
+    """column -> the type the rules parse it as, for one resource as the descriptor has it: FIELD_TYPES, and for
+    a fact table its preferred flag and, when it declares a period, its period's dates."""
+    declared = resource.get("atlas")
+    out = {column: want for (table, column), want in FIELD_TYPES.items() if table == resource.get("name")}
+    if isinstance(declared, dict) and declared.get("role") == "fact":
+        out["preferred"] = "boolean"
+        if declared.get("period"):
+            out.update(period_start="date", period_end="date")
+    return out
 # A claim's evidence names rows as `table:key`, the key being the row's primary-key values joined by `|`.
 EVIDENCE_SEPARATOR, KEY_SEPARATOR = "; ", "|"
 
@@ -87,8 +94,9 @@ def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = f
     # unusable table gets None: its own line says so, and references to it are not checked.
     rows["_keys"] = {name: None if name in unusable else pkg.primary_key(name) for name in pkg.resources}
     rows["_root"] = pkg.root  # where the country outlines are (vendor/world-atlas), for coordinates-in-country
+    rows["_facts"] = facts.fact_tables(pkg)
     problems: list[Problem] = []
-    skipped = set(rules_reading(unusable))
+    skipped = set(rules_reading(unusable, pkg))
     for r in RULES.values():
         if r.id in skipped:
             continue
@@ -97,9 +105,16 @@ def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = f
     return problems
 
 
-def rules_reading(names: set[str]) -> list[str]:
-    """The ids of the rules that read any of these tables (a rule over every table reads them all)."""
-    return [r.id for r in RULES.values() if names and ("*" in r.tables or set(r.tables) & names)]
+def rules_reading(names: set[str], pkg: DataPackage) -> list[str]:
+    """The ids of the rules that read any of these tables (a rule over every table reads them all, one over
+    every fact table reads the fact tables `pkg` declares)."""
+    fact_tables = set(facts.fact_tables(pkg))
+    return [r.id for r in RULES.values()
+            if names and ("*" in r.tables or set(r.tables) & names or FACTS in r.tables and fact_tables & names)]
+
+
+def _period_columns(tables) -> dict[str, str]:
+    return {name: f.period for name, f in tables["_facts"].items() if f.period}
 
 
 def _mask(rows: list[dict], file: str, rejected) -> list[dict]:
@@ -144,7 +159,7 @@ def _tables(tables) -> dict[str, list[dict]]:
 
 
 def period_labels_known(tables):
-    for name, col in PERIOD_COLUMNS.items():
+    for name, col in _period_columns(tables).items():
         for r in _rows(tables, name):
             if r.get(col) is None:
                 continue
@@ -155,7 +170,7 @@ def period_labels_known(tables):
 
 
 def period_labels_match_dates(tables):
-    for name, col in PERIOD_COLUMNS.items():
+    for name, col in _period_columns(tables).items():
         for r in _rows(tables, name):
             try:
                 start, end = period_bounds(r.get(col) or "")
@@ -171,7 +186,7 @@ def period_labels_match_dates(tables):
 
 
 def one_preferred_per_fact(tables):
-    for name, key in FACT_KEYS.items():
+    for name, key in ((name, f.key) for name, f in tables["_facts"].items()):
         groups = defaultdict(list)
         for r in _rows(tables, name):
             groups[tuple(r.get(k) for k in key)].append(r)
@@ -294,7 +309,7 @@ def nothing_in_the_future(tables):
         y = _num(r.get("start_year"))
         if y and y > now.year and r.get("status") not in ("planned", "reported", "cancelled", None):
             yield Finding("production", r["_row"], "start_year", r["start_year"], "status planned, reported or cancelled for a start in the future")
-    for name in PERIOD_TABLES:
+    for name in _period_columns(tables):
         for r in _rows(tables, name):
             d = _date(r.get("period_end"))
             if d and d > now and r.get("status") not in ("estimate", None):
@@ -406,9 +421,9 @@ def claim_evidence_resolves(tables):
 # The registry, in the order the rules run. (A table rather than decorators: mutation testing skips decorated functions.)
 RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("period-label", "Every period label is one the atlas knows: 2023, FY2023, 2023-06, 2023-Q3, FY2023-H1 or start/end dates.",
-      PERIOD_TABLES, period_labels_known),
-    Rule("period-dates", "period_start and period_end are the first and last day of the period the label names.", PERIOD_TABLES, period_labels_match_dates),
-    Rule("one-preferred", "Exactly one row of each fact is preferred, however many sources state it.", tuple(FACT_KEYS), one_preferred_per_fact),
+      (FACTS,), period_labels_known),
+    Rule("period-dates", "period_start and period_end are the first and last day of the period the label names.", (FACTS,), period_labels_match_dates),
+    Rule("one-preferred", "Exactly one row of each fact is preferred, however many sources state it.", (FACTS,), one_preferred_per_fact),
     Rule("parts-within-whole", "Months, quarters and halves inside a year (calendar or fiscal) add up to no more than it.",
       ("sales", "market_totals"), parts_within_whole),
     Rule("share-matches-computed", "A reported share is close to the share computed from the same place and period's sales "
@@ -420,7 +435,7 @@ RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("absolute-url", "Every source's URL is an absolute http or https address.", ("sources",), urls_absolute),
     Rule("cumulative-nondecreasing", "A running total never falls for the same model, place and measure.", ("sales",), cumulative_never_decreases),
     Rule("not-in-future", "No date after today: a plan belongs in production as planned or reported, and a figure for a "
-      "period not yet over is an estimate.", ("sources", "events", "production", "models") + PERIOD_TABLES, nothing_in_the_future),
+      "period not yet over is an estimate.", ("sources", "events", "production", "models", FACTS), nothing_in_the_future),
     Rule("date-precision", "An event dated to the month falls on day 01; one dated to the year on 1 January.", ("events",), date_precision_consistent),
     Rule("twins-symmetric", "Badge twins name each other: if A's twin is B, B's twin is A.", ("models",), twins_symmetric),
     Rule("lineage-acyclic", "Following predecessors from any model never comes back to it.", ("models",), lineage_acyclic),

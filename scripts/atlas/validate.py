@@ -56,7 +56,7 @@ def not_checked(pkg: DataPackage, tables) -> list[Problem]:
         parts = [f"its rows ({tables[name].unusable})"]
         if refs:
             parts.append("the foreign keys " + ", ".join(refs))
-        rules = rules_reading({name})
+        rules = rules_reading({name}, pkg)
         if rules:
             parts.append("the rules " + ", ".join(rules))
         out.append(Problem(tables[name].file, None, None, "not-checked", "; ".join(parts), "a table that can be read; until then these checks are not run"))

@@ -1,0 +1,84 @@
+"""Issue 13: a new fact table is a CSV, a resource entry in datapackage.json, a nav entry and a changelog line, and
+no Python edit. Here the tiny fixture gains `registrations` (a market's new registrations by period: the market
+totals' shape without a maker), and the real validator, pages and downloads take it up from the descriptor alone.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+
+import pytest
+
+from projects import page, table_rows
+from test_validate import edit_descriptor
+
+HEADER = ["market", "geography", "period", "period_start", "period_end", "units", "status", "preferred", "source_id", "notes"]
+ROWS = [
+    ["jp-passenger-bev", "JP", "2023", "2023-01-01", "2023-12-31", "2600", "reported", "true", "fx-news", ""],
+    ["jp-passenger-bev", "JP", "2023-06", "2023-06-01", "2023-06-30", "210", "approx", "true", "fx-trade", "About 210."],
+]
+
+
+def add_registrations(project, rows):
+    def change(meta):
+        totals = next(r for r in meta["resources"] if r["name"] == "market_totals")
+        new = copy.deepcopy(totals)
+        new.update(name="registrations", path="datasets/registrations.csv", title="Registrations",
+                   description="New registrations of a market in a period.")
+        schema = new["schema"]
+        schema["fields"] = [f for f in schema["fields"] if f["name"] != "maker"]
+        schema["primaryKey"] = ["market", "geography", "period", "source_id"]
+        new["atlas"] = {"role": "fact", "key": ["market", "geography", "period"], "value": ["units"], "period": "period"}
+        meta["resources"].append(new)
+
+    edit_descriptor(project, change)
+    project.path("registrations").write_text("\n".join(",".join(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
+    mkdocs = project.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
+        "      - Claims: data/claims.md\n", "      - Claims: data/claims.md\n      - Registrations: data/registrations.md\n"), encoding="utf-8")
+    changelog = project.root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n- ")
+    changelog.write_text(head + "\n- A new table, `registrations`.\n- " + rest, encoding="utf-8")
+
+
+def test_a_new_fact_table_is_validated_by_the_rules_it_declares(tiny):
+    """frictionless checks its schema and foreign keys, and the project's rules check its periods and its one
+    preferred row per fact, all from the descriptor."""
+    add_registrations(tiny, ROWS + [
+        ["jp-passenger-bev", "JP", "2023-07", "2023-07-01", "2023-07-30", "-1", "reported", "true", "fx-news", ""],
+        ["jp-nowhere", "JP", "2023-08", "2023-08-01", "2023-08-31", "5", "reported", "true", "fx-news", ""],
+        ["jp-passenger-bev", "JP", "2023", "2023-01-01", "2023-12-31", "2700", "reported", "true", "fx-trade", ""],
+    ])
+    assert [str(p) for p in tiny.problems()] == [
+        "datasets/registrations.csv:4:period_end: [period-dates] found '2023-07-30', expected 2023-07-31 for period 2023-07",
+        "datasets/registrations.csv:4:units: [minimum] found '-1', expected a value >= 0",
+        "datasets/registrations.csv:5:market: [foreign-key] found 'jp-nowhere', expected a value that exists in codes_markets.code",
+        "datasets/registrations.csv:6:preferred: [one-preferred] found '2 preferred of 2 rows for market=jp-passenger-bev, "
+        "geography=JP, period=2023', expected exactly one preferred row per fact",
+    ]
+
+
+@pytest.mark.build
+def test_a_new_fact_table_is_documented_and_published(tiny):
+    add_registrations(tiny, ROWS)
+    out = tiny.build(env={"ATLAS_TODAY": "2026-12-01"})
+    assert (out.returncode, out.stderr) == (0, "")
+    site = tiny.site
+    # Documented: its own data page, with the dictionary read from the descriptor, in the nav.
+    doc = page(site, "data/registrations")
+    assert doc.h1.get_text(strip=True).removesuffix("¶") == "Registrations"
+    head, rows = table_rows(doc.select_one("table.atlas-dictionary"))
+    assert [r[0] for r in rows] == HEADER
+    assert {r[0]: r[:5] for r in rows}["units"] == ["units", "Units", "integer", "vehicles", "required: True, minimum: 0"]
+    assert [a.get_text(strip=True) for a in page(site, "data/claims").select('nav a[href="../registrations/"]')] == ["Registrations"]
+    # Published: the CSV as it is, in the release's package, in the SQLite database.
+    version = json.loads(tiny.descriptor.read_text(encoding="utf-8"))["version"]
+    release = site / "data" / f"v{version}"
+    assert (release / "registrations.csv").read_bytes() == tiny.path("registrations").read_bytes()
+    published = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert "registrations" in [r["name"] for r in published["resources"]]
+    with sqlite3.connect(release / "kei-ev-atlas.sqlite") as db:
+        assert db.execute("select market, period, units from registrations order by period").fetchall() == [
+            ("jp-passenger-bev", "2023", 2600), ("jp-passenger-bev", "2023-06", 210)]
