@@ -323,3 +323,27 @@ def test_labels_read_the_same_from_the_files_and_from_the_loaded_tables():
         ("derived", "derived (our arithmetic)")]
     with pytest.raises(KeyError, match="'tiers' is not a code table"):
         codes.labels(pkg, "tiers")
+
+
+def labels_typed_in(folders, tables=("codes_markets", "codes_statuses", "codes_reliability_tiers")) -> list[str]:
+    """Where a label of a market, a status or a reliability tier is typed in code or prose, as file:line: label.
+    A label that is also its code (a status such as `reported`) is the code, and may be named."""
+    pkg = DataPackage(DATAPACKAGE)
+    labels = {label for t in tables for code, label in codes.labels(pkg, t).items() if label != code}
+    found = []
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".md", ".js", ".html", ".yml", ".css")):
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                found += [f"{path.relative_to(folder.parent).as_posix()}:{i}: {label}" for label in sorted(labels) if label in line]
+    return found
+
+
+def test_no_label_of_a_market_status_or_tier_is_typed_in_scripts_or_docs(tmp_path):
+    """Issue 13: the code tables are the one place these labels are written; scripts and docs read them."""
+    from atlas.paths import ROOT
+
+    assert labels_typed_in([ROOT / "scripts", ROOT / "docs"]) == []
+    planted = tmp_path / "scripts"
+    planted.mkdir()
+    (planted / "legend.py").write_text('LABEL = "Kei passenger BEVs"\n', encoding="utf-8")
+    assert labels_typed_in([planted]) == ["scripts/legend.py:1: Kei passenger BEVs"]
