@@ -507,3 +507,89 @@ def test_home_links_the_story_and_the_nav_lists_it_after_home(tiny_site):
     assert [(a["href"], a.get_text(strip=True)) for a in plan.find_all("a")] == [("story/", "The story, checked")]
     nav = [li.find(["label", "a"]).get_text(strip=True) for li in doc.select("nav.md-nav--primary > ul > li")]
     assert nav[:3] == ["Home", "The story, checked", "Lineage"]
+
+
+# --- what mutation testing found unchecked (bench/mutate.py) ------------------------------------------
+
+def test_download_page_names_each_file_s_format(tiny_site):
+    _, rows = table_rows(page(tiny_site, "download").find("table"))
+    formats = {name: kind for name, kind, _, _ in rows}
+    assert {n: formats[n] for n in ("SHA256SUMS", "datapackage.json", "kei-ev-atlas.sqlite", "kei-ev-atlas.zip",
+                                     "sales.csv", "sales.json", "sales.parquet")} == {
+        "SHA256SUMS": "checksums", "datapackage.json": "datapackage.json", "kei-ev-atlas.sqlite": "SQLite",
+        "kei-ev-atlas.zip": "zip (whole package)", "sales.csv": "CSV", "sales.json": "JSON records", "sales.parquet": "Parquet"}
+
+
+def test_sqlite_schema_keeps_each_table_s_title_and_description(tiny_site):
+    import sqlite3
+
+    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    with sqlite3.connect(tiny_site / "data" / f"v{version}" / "kei-ev-atlas.sqlite") as db:
+        sql = db.execute("select sql from sqlite_master where name = 'events'").fetchone()[0]
+    meta = next(r for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"] if r["name"] == "events")
+    first = meta["schema"]["fields"][0]
+    assert sql.splitlines()[:2] == [f'CREATE TABLE "events" ( -- Events: {meta["description"]}',
+                                    f'  "event_id" TEXT NOT NULL, -- {first["title"]}: {first["description"]}']
+
+
+def test_a_chart_on_tier_a_and_b_sources_only_says_nothing_of_tiers(tiny_site):
+    fig = figure(page(tiny_site, ""), "sakura-share-of-passenger-evs")
+    assert fig.figcaption.get_text(" ", strip=True) == (
+        "The Sakura took 40% of Japan's passenger EV sales in 2023. Sources: Fixture Wire. Kei EV Atlas v0.3.1 (2026).")
+
+
+def test_each_figure_s_tabs_are_its_own(tiny_site):
+    """Two figures on a page with the same tab names would switch each other's panels."""
+    for slug, (where, *_rest) in CHARTS.items():
+        inputs = [(i["id"], i["name"]) for i in figure(page(tiny_site, where), slug).select("input")]
+        assert inputs == [(f"__tabbed_{slug}_{n}", f"__tabbed_{slug}") for n in (1, 2, 3, 4)], slug
+
+
+def test_numbers_in_a_chart_table_are_marked_as_numbers(tiny_site):
+    cells = figure(page(tiny_site, ""), "sakura-share-of-passenger-evs").select("table tbody tr")[0].find_all("td")
+    assert [(td.get("class"), td.get_text()) for td in cells] == [
+        (None, "Nissan Sakura"), (None, "2023"), (["atlas-num"], "1000"), (None, "reported"), (None, "fx-news")]
+
+
+def test_data_index_lists_each_table_with_its_rows_downloads_and_description(tiny_site):
+    head, _ = table_rows(page(tiny_site, "data").find("table"))
+    assert head == ["Table", "Rows", "Download", "Description"]
+
+
+def test_chart_metadata_names_the_dataset_release(tiny_site):
+    meta = json.loads((tiny_site / "charts" / "kei-ev-monthly-sales.metadata.json").read_text(encoding="utf-8"))
+    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert meta["dataset"] == {"title": "Kei EV Atlas", "version": version, "created": "2026-12-01T00:00:00Z"}
+
+
+def test_chart_data_carry_dates_as_iso_text(tiny_site):
+    spec = spec_of(tiny_site, "kei-ev-monthly-sales")
+    starts = sorted({r["period_start"] for values in spec["datasets"].values() for r in values if "period_start" in r})
+    assert starts == ["2023-01-01T00:00:00.000", "2023-02-01T00:00:00.000", "2023-03-01T00:00:00.000"]
+
+
+def test_annotations_are_a_rule_and_a_label_per_event_staggered_over_three_lines():
+    import pandas as pd
+
+    from atlas import chartkit as kit
+
+    kit.DATASETS.clear()
+    events = pd.DataFrame({"date": ["2022-06-16", "2024-03-08", "2024-03-09", "2025-01-01"], "label": ["Launch", "Plan", "Denial", "Later"]})
+    layers = [layer.to_dict() for layer in kit.annotation_layers(events, "date", "T")]
+    assert [(l["mark"]["type"], l["mark"].get("dy")) for l in layers] == [("rule", None), ("text", 0), ("text", kit.TEXT_PX + 3),
+                                                                         ("text", 2 * (kit.TEXT_PX + 3))]
+    assert [[r["label"] for r in kit.DATASETS[l["data"]["name"]]] for l in layers] == [
+        ["Launch", "Plan", "Denial", "Later"], ["Launch", "Later"], ["Plan"], ["Denial"]]
+    assert {l["encoding"]["x"]["field"] for l in layers} == {"date"}
+    assert [l["encoding"]["text"]["field"] for l in layers[1:]] == ["label"] * 3
+
+
+def test_a_chart_title_with_braces_is_still_one_bibtex_field():
+    from types import SimpleNamespace
+
+    from atlas.chart_downloads import chart_citation
+    from atlas.package import DataPackage
+    from atlas.paths import DATAPACKAGE
+
+    cite = chart_citation(DataPackage(DATAPACKAGE), SimpleNamespace(title="Sales {by} model", slug="x"), "/#chart-x")
+    assert cite["bibtex"].splitlines()[2] == "  title     = {{Sales by model}},"

@@ -146,10 +146,6 @@ def maker_colour(maker: str) -> str:
     return MAKER_COLOURS.get(maker, OTHER)
 
 
-def statuses(df: pd.DataFrame) -> list[str]:
-    return sorted(set(df["status"].dropna()) - {NO_FIGURE}, key=list(STATUS_OPACITY).index)
-
-
 def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opacity:
     """Fainter for anything not reported; no legend: the chart's subtitle says what the fainter marks are."""
     domain = [status_labels.get(s, s) for s in STATUS_OPACITY]

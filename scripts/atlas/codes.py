@@ -50,10 +50,6 @@ def labels(source, table: str, pkg: DataPackage | None = None) -> dict[str, str]
     return column(source, table, "label", pkg)
 
 
-def descriptions(source, table: str, pkg: DataPackage | None = None) -> dict[str, str]:
-    return column(source, table, "description", pkg)
-
-
 def codes(source, table: str, pkg: DataPackage | None = None) -> list[str]:
     """The codes in file order (the order legends and lists use)."""
     return [r["code"] for r in rows(source, table, pkg)]

@@ -109,7 +109,10 @@ def create_table_sql(pkg: DataPackage, resource: str) -> str:
         note = f" -- {comment}".replace("\n", " ") if comment else ""
         body.append(f"  {definition}{comma}{note}")
     meta = pkg.resources[resource]
-    return f"-- {meta.get('title', resource)}: {meta.get('description', '')}\nCREATE TABLE {_quote(resource)} (\n" + "\n".join(body) + "\n)"
+    # The table's own comment after the parenthesis: SQLite keeps the statement from CREATE on, so a comment
+    # before it would be dropped.
+    title = f"{meta.get('title', resource)}: {meta.get('description', '')}".replace("\n", " ")
+    return f"CREATE TABLE {_quote(resource)} ( -- {title}\n" + "\n".join(body) + "\n)"
 
 
 def write_sqlite(pkg: DataPackage, tables: dict[str, pd.DataFrame], path: Path) -> None:
