@@ -593,3 +593,19 @@ def test_a_chart_title_with_braces_is_still_one_bibtex_field():
 
     cite = chart_citation(DataPackage(DATAPACKAGE), SimpleNamespace(title="Sales {by} model", slug="x"), "/#chart-x")
     assert cite["bibtex"].splitlines()[2] == "  title     = {{Sales by model}},"
+
+
+def test_every_chart_is_drawn_at_the_width_of_its_layout(tiny_site):
+    """Laid out for the width it is shown at, never scaled: each image fills 80 to 100% of its layout's width
+    (680 px desktop, 340 px phone); a chart that lost its width would be Vega's default, a few hundred pixels."""
+    from atlas.chartkit import LAYOUTS
+    from atlas.figures import svg_size
+
+    widths = {}
+    for slug in CHARTS:
+        for layout in LAYOUTS:
+            suffix = "" if layout.name == "desktop" else f".{layout.name}"
+            width = svg_size(tiny_site / "charts" / f"{slug}{suffix}.light.svg")[0]
+            widths[(slug, layout.name)] = 0.8 * layout.width <= width <= layout.width
+    assert [k for k, ok in widths.items() if not ok] == []
+    assert sorted(layout.width for layout in LAYOUTS) == [340, 680]
