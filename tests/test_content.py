@@ -609,3 +609,11 @@ def test_every_chart_is_drawn_at_the_width_of_its_layout(tiny_site):
             widths[(slug, layout.name)] = 0.8 * layout.width <= width <= layout.width
     assert [k for k, ok in widths.items() if not ok] == []
     assert sorted(layout.width for layout in LAYOUTS) == [340, 680]
+
+
+def test_the_headline_bar_puts_the_sakura_first_and_the_japan_map_names_its_inset(tiny_site):
+    spec = spec_of(tiny_site, "sakura-share-of-passenger-evs")
+    orders = sorted({(r["part"], r["order"]) for values in spec["datasets"].values() for r in values if "order" in r and "part" in r})
+    assert orders == [("rest", 1), ("sakura", 0)]
+    japan = spec_of(tiny_site, "plants-map-japan")
+    assert [panel.get("title", {}).get("text") for panel in japan["vconcat"]] == [None, "Tokyo area"]
