@@ -38,7 +38,8 @@ COPIED = ["tests", "datapackage.json", "datasets", "docs", "mkdocs.yml", "overri
           "README.md", "LICENSE"]
 FAST = "not browser and not real and not build and not node"
 TESTS = ["tests/test_validate.py", "tests/test_rules.py", "tests/test_periods.py", "tests/test_release.py", "tests/test_downloads.py",
-         "tests/test_hostile.py", "tests/test_content.py", "tests/test_metadata.py", "tests/test_findable.py", "tests/test_escaping.py"]
+         "tests/test_hostile.py", "tests/test_content.py", "tests/test_metadata.py", "tests/test_findable.py", "tests/test_escaping.py",
+         "tests/test_chart_specs.py"]
 SETTINGS = f"""
 [tool.pytest.ini_options]
 pythonpath = ["src"]

@@ -347,3 +347,13 @@ def test_no_label_of_a_market_status_or_tier_is_typed_in_scripts_or_docs(tmp_pat
     planted.mkdir()
     (planted / "legend.py").write_text('LABEL = "Kei passenger BEVs"\n', encoding="utf-8")
     assert labels_typed_in([planted]) == ["scripts/legend.py:1: Kei passenger BEVs"]
+
+
+def test_a_code_row_read_from_loaded_tables_is_text_with_empty_cells_empty():
+    """Charts read code tables from the loaded (typed) tables, pages from the CSV: both give the same text."""
+    from atlas.tables import load_tables
+
+    pkg = DataPackage(DATAPACKAGE)
+    loaded = codes.rows(load_tables(pkg), "markets", pkg)
+    assert loaded == codes.rows(pkg, "markets")
+    assert {r["code"]: r["counted_by"] for r in loaded}["jp-new-cars-all"] == ""

@@ -36,3 +36,16 @@ def test_fiscal_year_is_named_by_its_start():
 def test_kind_of():
     assert [kind_of(x) for x in ("2023", "FY2023", "2023-06", "FY2023-H1", "2023-Q1")] == [
         "year", "fiscal-year", "month", "fiscal-half", "quarter"]
+
+
+@pytest.mark.parametrize("label, why", [
+    ("2023-02-30/2023-03-31", "not a valid date in '2023-02-30/2023-03-31'"),
+    ("2024-05-31/2022-06-16", "interval '2024-05-31/2022-06-16' ends before it starts"),
+    ("CY2023", "unknown period label 'CY2023'"),
+    ("FY2023-06", "months are calendar months; write '2023-06', not 'FY2023-06'"),
+])
+def test_a_refused_label_says_why(label, why):
+    """The reason reaches the reader: the period-label problem quotes it."""
+    with pytest.raises(PeriodError) as refused:
+        period_bounds(label)
+    assert str(refused.value) == why

@@ -311,6 +311,19 @@ def test_a_fiscal_year_label_that_names_other_months_is_one_message(tiny):
         "or dates 2024-04-01 to 2025-03-31 for FY2024"]
 
 
+def test_a_registered_model_flagged_kei_is_told_the_flag_its_segment_wants(tiny):
+    tiny.set_cell("models", 0, "is_kei", "true")  # the Tama is a compact car
+    assert [str(p) for p in tiny.problems()] == [f"{M}:2:is_kei: [kei-flag] found 'true', expected false for segment compact"]
+
+
+@pytest.mark.parametrize("column, value, first", [("latitude", "north", (PL, 2, "latitude", "type-error")),
+                                                  ("country", "DE", (PL, 2, "country", "coordinates-in-country"))])
+def test_a_plant_that_cannot_be_placed_does_not_stop_the_check_of_the_plants_after_it(tiny, column, value, first):
+    tiny.set_cell("plants", 0, column, value)  # a rejected latitude, or a country whose outline is not shipped
+    tiny.set_cell("plants", 3, "latitude", "-54.90465")  # Sunderland moved to the southern ocean
+    assert tiny.places() == [first, (PL, 5, "latitude,longitude", "coordinates-in-country")]
+
+
 def test_one_wrong_date_is_named_by_its_column(tiny):
     tiny.set_cell("company_results", 1, "period_end", "2023-10-31")
     assert tiny.places() == [(CR, 3, "period_end", "period-dates")]
