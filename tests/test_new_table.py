@@ -5,12 +5,14 @@ totals' shape without a maker), and the real validator, pages and downloads take
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import sqlite3
 
 import pytest
 
-from projects import page, table_rows
+from projects import figure, page, table_rows
 from test_validate import edit_descriptor
 
 HEADER = ["market", "geography", "period", "period_start", "period_end", "units", "status", "preferred", "source_id", "notes"]
@@ -20,7 +22,12 @@ ROWS = [
 ]
 
 
-def add_registrations(project, rows):
+CHART = {"slug": "registrations-by-year", "page": "market", "series": "market", "value": "units", "period_kind": "year",
+         "where": {"geography": ["JP"]}, "title": "{peak_series} peaked at {peak} in {peak_period}",
+         "subtitle": "New registrations per calendar year, {first} to {last}, {series} markets"}
+
+
+def add_registrations(project, rows, charts=()):
     def change(meta):
         totals = next(r for r in meta["resources"] if r["name"] == "market_totals")
         new = copy.deepcopy(totals)
@@ -29,7 +36,8 @@ def add_registrations(project, rows):
         schema = new["schema"]
         schema["fields"] = [f for f in schema["fields"] if f["name"] != "maker"]
         schema["primaryKey"] = ["market", "geography", "period", "source_id"]
-        new["atlas"] = {"role": "fact", "key": ["market", "geography", "period"], "value": ["units"], "period": "period"}
+        new["atlas"] = {"role": "fact", "key": ["market", "geography", "period"], "value": ["units"], "period": "period",
+                        **({"charts": list(charts)} if charts else {})}
         meta["resources"].append(new)
 
     edit_descriptor(project, change)
@@ -41,6 +49,9 @@ def add_registrations(project, rows):
     text = changelog.read_text(encoding="utf-8")
     head, _, rest = text.partition("\n- ")
     changelog.write_text(head + "\n- A new table, `registrations`.\n- " + rest, encoding="utf-8")
+    for chart in charts:  # the chart's place: a marker on its page
+        doc = project.root / "docs" / f"{chart['page']}.md"
+        doc.write_text(doc.read_text(encoding="utf-8") + f"\n[[chart:{chart['slug']}]]\n", encoding="utf-8")
 
 
 def test_a_new_fact_table_is_validated_by_the_rules_it_declares(tiny):
@@ -82,3 +93,54 @@ def test_a_new_fact_table_is_documented_and_published(tiny):
     with sqlite3.connect(release / "kei-ev-atlas.sqlite") as db:
         assert db.execute("select market, period, units from registrations order by period").fetchall() == [
             ("jp-passenger-bev", "2023", 2600), ("jp-passenger-bev", "2023-06", 210)]
+
+
+@pytest.mark.build
+def test_a_chart_declared_with_a_new_table_is_drawn_tabled_and_downloadable(tiny):
+    """Declared in the resource's `atlas.charts` alone: a line per market of the yearly rows, its title computed from them,
+    2022 drawn and tabled as a year with no figure, the monthly row and the other geography left out."""
+    from atlas.chartkit import NO_FIGURE
+
+    add_registrations(tiny, ROWS + [
+        ["jp-passenger-bev", "JP", "2021", "2021-01-01", "2021-12-31", "2000", "reported", "true", "fx-news", ""],
+        ["jp-kei-passenger-bev", "JP", "2023", "2023-01-01", "2023-12-31", "1200", "approx", "true", "fx-trade", ""],
+        ["jp-kei-passenger-bev", "WORLD", "2023", "2023-01-01", "2023-12-31", "9999", "reported", "true", "fx-trade", ""],
+    ], charts=[CHART])
+    out = tiny.build(env={"ATLAS_TODAY": "2026-12-01"})
+    assert (out.returncode, out.stderr) == (0, "")
+    fig = figure(page(tiny.site, "market"), "registrations-by-year")
+    assert fig.figcaption.find(class_="atlas-chart__title").get_text(strip=True) == "All passenger BEVs peaked at 2,600 in 2023."
+    expected = (["Market", "Period", "Units (vehicles)", "Status", "Source"], [
+        ["All passenger BEVs", "2021", "2000", "reported", "fx-news"],
+        ["All passenger BEVs", "2022", "", NO_FIGURE, ""],
+        ["All passenger BEVs", "2023", "2600", "reported", "fx-news"],
+        ["Kei passenger BEVs", "2023", "1200", "approx", "fx-trade"]])
+    assert table_rows(fig.find("table")) == expected
+    charts = tiny.site / "charts"
+    assert list(csv.reader(io.StringIO((charts / "registrations-by-year.csv").read_text(encoding="utf-8")))) == [expected[0], *expected[1]]
+    spec = json.loads((charts / "registrations-by-year.phone.vl.json").read_text(encoding="utf-8"))
+    assert " ".join(spec["title"]["subtitle"]) == (
+        "New registrations per calendar year, 2021 to 2023, 2 markets. Hollow points: approximate (source's qualifier)")
+    drawn = sorted({(r["series_label"], r["period"], r["units"]) for v in spec["datasets"].values() for r in v if "series_label" in r and "units" in r},
+                   key=repr)
+    assert drawn == sorted([("All passenger BEVs", "2021", 2000), ("All passenger BEVs", "2022", None), ("All passenger BEVs", "2023", 2600),
+                            ("Kei passenger BEVs", "2023", 1200)], key=repr)
+
+
+@pytest.mark.parametrize("change, line", [
+    ({"value": "market"}, "datapackage.json::resources[{i}].atlas.charts[0].value: [chart-declaration] found 'market', expected a numeric field of registrations"),
+    ({"period_kind": "quarter"}, "datapackage.json::resources[{i}].atlas.charts[0].period_kind: [chart-declaration] found 'quarter', "
+                                 "expected one of month, year, fiscal-year"),
+    ({"title": "Up 3 times"}, "datapackage.json::resources[{i}].atlas.charts[0].title: [chart-declaration] found 'Up 3 times', "
+                              "expected no digit typed in: every number is a {{name}} computed from the data"),
+    ({"subtitle": "Since {launch}"}, "datapackage.json::resources[{i}].atlas.charts[0].subtitle: [chart-declaration] found 'launch', "
+                                     "expected one of the computed facts peak, peak_period, peak_series, first, last, series"),
+    ({"slug": "operating-margins"}, "datapackage.json::resources[{i}].atlas.charts[0].slug: [chart-declaration] found 'operating-margins', "
+                                    "expected a lower-case slug (letters, digits, hyphens) no other chart has"),
+    ({"where": {"maker": ["all"]}}, "datapackage.json::resources[{i}].atlas.charts[0].where.maker: [chart-declaration] found \"['all']\", "
+                                    "expected a field of registrations and the list of its values the chart keeps"),
+])
+def test_a_chart_declaration_the_build_could_not_draw_is_one_line(tiny, change, line):
+    add_registrations(tiny, ROWS, charts=[{**CHART, **change}])
+    index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
+    assert [str(p) for p in tiny.problems()] == [line.format(i=index)]

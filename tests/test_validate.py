@@ -85,6 +85,10 @@ CASES = {
     "descriptor": (lambda p: p.descriptor.write_text("[]", encoding="utf-8"), [(DP, None, None, "descriptor")]),
     "field-type": (lambda p: edit_descriptor(p, lambda m: next(f for f in m["resources"][5]["schema"]["fields"] if f["name"] == "units").update(type="number")),
                    [(DP, None, "resources[5].schema.fields[6].type", "field-type")]),
+    "chart-declaration": (lambda p: edit_descriptor(p, lambda m: m["resources"][5]["atlas"].update(charts=[{
+        "slug": "units-by-year", "page": "sales", "series": "model_id", "value": "model_id", "period_kind": "year",
+        "title": "{peak_series} sold {peak} in {peak_period}", "subtitle": "Units a year"}])),
+                          [(DP, None, "resources[5].atlas.charts[0].value", "chart-declaration")]),
     "resource-encoding": (lambda p: edit_descriptor(p, lambda m: m["resources"][5].update(encoding="shift_jis")),
                           [(DP, None, "resources[5].encoding", "resource-encoding")]),
     # frictionless
@@ -428,6 +432,7 @@ MESSAGES = {
     'field-type': ["datapackage.json::resources[5].schema.fields[6].type: [field-type] found 'number', expected integer, the type the project's rules read sales.units as"],
     'descriptor': ["datapackage.json: [descriptor] found 'list', expected a JSON object (a Data Package descriptor)"],
     'resource-encoding': ["datapackage.json::resources[5].encoding: [resource-encoding] found 'shift_jis', expected utf-8"],
+    'chart-declaration': ["datapackage.json::resources[5].atlas.charts[0].value: [chart-declaration] found 'model_id', expected a numeric field of sales"],
     'no-records': ["datasets/production.csv: [not-checked] found 'its rows (no records); the rules source-cited, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/production.csv:1: [no-records] found 'a header and no records', expected a header row and at least one record"],
     'not-checked': ["datasets/sources.csv: [not-checked] found 'its rows (no records); the foreign keys claims.source_id, company_results.source_id, events.source_id, market_share.source_id, market_totals.source_id, models.source_id, models.specs_source_id, plants.coord_source_id, plants.source_id, production.source_id, sales.source_id; the rules source-cited, absolute-url, not-in-future, claim-evidence', expected a table that can be read; until then these checks are not run", "datasets/sources.csv:1: [no-records] found 'a header and no records', expected a header row and at least one record"],
     'quote': ["datasets/events.csv: [not-checked] found 'its rows (a broken quote); the rules source-cited, not-in-future, date-precision, claim-evidence', expected a table that can be read; until then these checks are not run", 'datasets/events.csv:3: [quote] found \'ev-sakura-launch,2022-06-16,day,launch,nissan-sakura,,"The f…\', expected a quoted cell closed by " before the end of the file'],

@@ -1,5 +1,6 @@
 """The site's charts, one declaration each: what rows it selects, its title and subtitle, the page it
-belongs to, its annotations and its table. The list of charts is CHARTS, nothing else.
+belongs to, its annotations and its table. The list of charts is CHARTS, and the charts datapackage.json
+declares (chart_declarations: a line per series of one value by period), nothing else.
 
 Titles and subtitles are templates with no number in them: every figure they state is computed from the
 rows at build time (`facts`), so a title can never say what the data does not. Axis titles, legends and
@@ -17,6 +18,7 @@ import pandas as pd
 from . import chartkit as kit
 from . import codes
 from . import geo
+from .chart_declarations import Declared, declared
 from .mapshapes import clip_features, place_labels
 from .derived import computed_shares, operating_margin
 from .package import DataPackage
@@ -1001,7 +1003,53 @@ def build(decl: Chart, data: Data) -> ChartResult:
     return ChartResult(decl.slug, decl.page, decl.select.resource, [f for _, f in decl.table], rows, title, subtitle, decl.describe(data, rows), specs, table, headers, events, decl.extra_sources(data, rows))
 
 
+# --- charts declared in datapackage.json: one value by period, a line per series (chart_declarations) ------
+def _series_labels(data: Data, resource: str, column: str, values: pd.Series) -> pd.Series:
+    """A series' name as readers see it: its code's label, a model's name, or the cell itself."""
+    table = codes.table_of(data.pkg, resource, column)
+    if table:
+        return values.map(codes.labels(data.pkg, table)).fillna(values)
+    if any(fk["reference"]["resource"] == "models" and fk["fields"] in (column, [column])
+           for fk in data.pkg.resources[resource]["schema"].get("foreignKeys", [])):
+        return values.map(data.model_label)
+    return values.astype(str)
+
+
+def from_descriptor(d: Declared) -> Chart:
+    def shape(data, df):
+        for column, values in d.where.items():
+            df = df[df[column].astype(str).isin(values)]
+        df = _labelled(data, df)
+        df["series_label"] = _series_labels(data, d.resource, d.series, df[d.series])
+        df = _with_gaps(df.sort_values(["series_label", "period_start"]), "series_label", d.period_kind, d.value, ("series_label", d.series))
+        return df.sort_values(["series_label", "period_start"])
+
+    def stated(data, df):
+        shown = df.dropna(subset=[d.value])
+        best = shown.loc[shown[d.value].astype(float).idxmax()]
+        order = df.sort_values("period_start")["period"]
+        return {"peak": n(best[d.value]), "peak_period": best["period"], "peak_series": best["series_label"],
+                "first": order.iloc[0], "last": order.iloc[-1], "series": str(df["series_label"].nunique())}
+
+    def draw(data, df, layout, events):
+        names = sorted(df["series_label"].unique())
+        tips = _tooltip(data, d.resource, ("series_label", d.series, None), ("period", "period", None), (d.value, d.value, ","),
+                        ("status_label", "status", None), ("source_id", "source_id", None))
+        return _lines(data, df, layout, resource=d.resource, x="period", x_type="O", value=d.value, series="series_label",
+                      colours=_series_colours(names), height=220, tooltip=tips,
+                      x_order=list(dict.fromkeys(df.sort_values("period_start")["period"])))
+
+    table = (("series_label", d.series), ("period", "period"), (d.value, d.value), ("status", "status"), ("source_id", "source_id"))
+    return Chart(d.slug, d.page, Select(d.resource, kinds=(d.period_kind,)), d.title, d.subtitle, shape, stated, draw, table,
+                 lambda data, df: _describe(f"Lines of {data.title(d.resource, d.value).lower()} by period", df, "series_label", "period", d.value))
+
+
+def declarations(pkg: DataPackage) -> list[Chart]:
+    """The charts of this module, then those datapackage.json declares."""
+    return CHARTS + [from_descriptor(d) for d in declared(pkg)]
+
+
 def charts(pkg: DataPackage, tables: dict[str, pd.DataFrame], raw: dict[str, list[dict]]) -> Iterator[ChartResult]:
     """Every declared chart, built one at a time: the site draws each while the next is built."""
     data = Data(pkg, tables, raw)
-    return (build(decl, data) for decl in CHARTS)
+    return (build(decl, data) for decl in declarations(pkg))

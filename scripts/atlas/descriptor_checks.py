@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import chart_declarations
 from .package import DataPackage
 from .problems import Problem
 
@@ -23,6 +24,7 @@ DESCRIPTOR_RULES = {
     "resource-path": "Each resource path is a relative path to a file inside the project, with no '..' and no URL.",
     "field-type": "Each field the project's rules parse (units, shares, coordinates, dates, flags) is declared with the type they read it as.",
     "resource-encoding": "Each resource is declared UTF-8 (the only encoding the files may have), with commas and double quotes.",
+    chart_declarations.RULE: chart_declarations.DESCRIPTION,
 }
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from .chart_declarations import check_declarations
 from .descriptor_checks import check_descriptor
 from .frictionless_check import check_frictionless
 from .package import DataPackage
@@ -25,11 +26,12 @@ def validate_package(descriptor: Path = DATAPACKAGE) -> list[Problem]:
     unsafe = check_descriptor(pkg)
     if unsafe:  # nothing is read through a descriptor that points outside the project, or that cannot be read
         return sorted(unsafe, key=sort_key)
+    declared = check_declarations(pkg)  # a chart the build could not draw; the rows are still checked
     text, tables = check_text(pkg)
     found = check_frictionless(pkg, tables, _cells(text))
     if any(p.file == pkg.descriptor.name for p in found):
         # frictionless refused the descriptor itself: its schemas say nothing reliable about the rows
-        return sorted(set(text + found), key=sort_key)
+        return sorted(set(declared + text + found), key=sort_key)
     # The value forms are checked on every cell frictionless could cast; a cell they refuse is reported by
     # them alone (NaN is one value-form line, not a minimum and a maximum).
     structural = {(p.file, p.row, None) for p in found if p.rule in ("missing-cell", "extra-cell")}
@@ -37,7 +39,7 @@ def validate_package(descriptor: Path = DATAPACKAGE) -> list[Problem]:
     by_value = _cells(values)
     found = [p for p in found if (p.file, p.row, p.column) not in by_value]
     # The project's rules skip what these checks refused, so one bad cell gives one message.
-    problems = text + found + values
+    problems = declared + text + found + values
     problems += check_rules(pkg, _cells(problems), tables)
     problems += not_checked(pkg, tables)
     return sorted(set(problems), key=sort_key)
