@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -485,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     project = Path(args[0]).resolve() if args else ROOT
     logging.basicConfig(level=logging.WARNING, format="mkdocs %(levelname)s: %(message)s")
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
+    # `kill` ends the preview as Ctrl-C does: the validation worker is stopped with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     preview = Preview(project)
     preview.rebuild(first=True)
     server = make_server(preview, port=port)
