@@ -1,0 +1,119 @@
+"""The live preview (`make serve` = `python -m atlas serve PROJECT`) on the tiny fixture: an edited page is served
+as a full build would make it, a CSV that fails validation puts exactly the validator's lines on the pages while the
+server keeps answering, and fixing it brings the pages back as they were.
+
+Each test waits for the state it asserts (the server rebuilds in the background); none asserts how long it took."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import atlas as atlas_package
+from atlas.preview import BANNER_ID, PROBLEMS_ID
+from atlas.validate import validate_package
+from projects import Project
+
+pytestmark = pytest.mark.build  # a build of its own, and a server: not in the fast layer
+
+LIVERELOAD = re.compile(r"<script>\nvar livereload = .*?</script>", re.S)
+WAIT = 300  # seconds before a test gives up waiting for a state: a bound on a hang, not a measure
+
+
+class Served:
+    def __init__(self, project: Project, proc: subprocess.Popen, port: int, log: Path):
+        self.project, self.proc, self.port, self.log = project, proc, port, log
+
+    def get(self, url: str) -> tuple[int, str]:
+        """Status and text of a served URL, without MkDocs' live-reload script (it names a time)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{url}", timeout=60) as r:
+                return r.status, LIVERELOAD.sub("", r.read().decode("utf-8"))
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+
+    def until(self, what: str, url: str, test) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the preview stopped:\n{self.log.read_text()}"
+            try:
+                status, text = self.get(url)
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                status, text = None, ""
+            if status == 200 and test(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"{url}: never {what}\n{self.log.read_text()}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def preview(tmp_path):
+    project = Project.from_fixture("tiny", tmp_path / "tiny")
+    port, log = free_port(), tmp_path / "preview.log"
+    env = {**os.environ, "PYTHONPATH": str(Path(atlas_package.__file__).resolve().parents[1])}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "atlas", "serve", str(project.root), "--port", str(port)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    served = Served(project, proc, port, log)
+    try:
+        served.until("served", "", lambda text: BANNER_ID not in text)
+        yield served
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def problems_listed(text: str) -> list[str] | None:
+    listed = BeautifulSoup(text, "html.parser").find("ul", id=PROBLEMS_ID)
+    return None if listed is None else [li.get_text() for li in listed.find_all("li")]
+
+
+def test_edited_page_is_served_as_a_full_build_makes_it(preview, tiny_site):
+    home = preview.project.root / "docs" / "index.md"
+    # A paragraph at the end: the first one is the page's description, in its head too.
+    home.write_text(home.read_text(encoding="utf-8") + "\nPreview word zyxwvut.\n", encoding="utf-8")
+
+    served = preview.until("showing the edit", "", lambda t: "zyxwvut" in t)
+
+    # The new paragraph is the only difference from the unedited fixture's full build.
+    assert served.count("<p>Preview word zyxwvut.</p>\n") == 1
+    assert served.replace("<p>Preview word zyxwvut.</p>\n", "") == (tiny_site / "index.html").read_text(encoding="utf-8")
+    # A page the edit did not touch is the full build's page.
+    assert preview.get("sources/") == (200, (tiny_site / "sources" / "index.html").read_text(encoding="utf-8"))
+
+
+def test_invalid_csv_lists_the_validators_lines_and_the_fix_brings_the_pages_back(preview, tiny_site):
+    project = preview.project
+    good = project.path("sources").read_bytes()
+    row = project.set_cell("sources", project.row_of("sources", source_id="fx-maker-release"), "reliability", "Z")
+    expected = [str(p) for p in validate_package(project.descriptor)]
+    assert [line.split(": [")[0] for line in expected] == [f"datasets/sources.csv:{row}:reliability"]
+
+    served = preview.until("listing problems", "sources/", lambda t: problems_listed(t) is not None)
+    assert problems_listed(served) == expected
+    # Every page says so, the server still answers, and the terminal printed the same lines.
+    assert problems_listed(preview.until("listing problems", "data/sources/", lambda t: True)) == expected
+    assert preview.get("assets/stylesheets/atlas.css")[0] == 200
+    log = preview.log.read_text().splitlines()
+    start = log.index(expected[0])
+    assert log[start:start + len(expected) + 1] == expected + [f"preview: {len(expected)} problem(s); the pages show them until the data is fixed"]
+
+    project.path("sources").write_bytes(good)
+    for url in ("", "sources/", "data/sources/"):
+        served = preview.until("back", url, lambda t: problems_listed(t) is None and BANNER_ID not in t)
+        assert served == (tiny_site / url / "index.html").read_text(encoding="utf-8"), url
