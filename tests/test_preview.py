@@ -41,7 +41,7 @@ class Served:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace")
 
-    def until(self, what: str, url: str, test) -> str:
+    def until(self, what: str, url: str, test, statuses=(200,)) -> str:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"the preview stopped:\n{self.log.read_text()}"
@@ -49,7 +49,7 @@ class Served:
                 status, text = self.get(url)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 status, text = None, ""
-            if status == 200 and test(text):
+            if status in statuses and test(text):
                 return text
             time.sleep(0.1)
         raise AssertionError(f"{url}: never {what}\n{self.log.read_text()}")
@@ -61,21 +61,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def preview(tmp_path):
-    project = Project.from_fixture("tiny", tmp_path / "tiny")
+def start(project: Project, tmp_path: Path) -> Served:
     port, log = free_port(), tmp_path / "preview.log"
     env = {**os.environ, "PYTHONPATH": str(Path(atlas_package.__file__).resolve().parents[1])}
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "atlas", "serve", str(project.root), "--port", str(port)],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
-    served = Served(project, proc, port, log)
+    return Served(project, proc, port, log)
+
+
+def stop(served: Served) -> None:
+    served.proc.terminate()
+    served.proc.wait(timeout=60)
+
+
+@pytest.fixture
+def preview(tmp_path):
+    served = start(Project.from_fixture("tiny", tmp_path / "tiny"), tmp_path)
     try:
         served.until("served", "", lambda text: BANNER_ID not in text)
         yield served
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+        stop(served)
 
 
 def problems_listed(text: str) -> list[str] | None:
@@ -117,3 +124,18 @@ def test_invalid_csv_lists_the_validators_lines_and_the_fix_brings_the_pages_bac
     for url in ("", "sources/", "data/sources/"):
         served = preview.until("back", url, lambda t: problems_listed(t) is None and BANNER_ID not in t)
         assert served == (tiny_site / url / "index.html").read_text(encoding="utf-8"), url
+
+
+def test_data_invalid_from_the_start_lists_the_validators_lines_at_every_address(tiny, tmp_path):
+    row = tiny.set_cell("sources", tiny.row_of("sources", source_id="fx-maker-release"), "reliability", "Z")
+    expected = [str(p) for p in validate_package(tiny.descriptor)]
+    assert [line.split(": [")[0] for line in expected] == [f"datasets/sources.csv:{row}:reliability"]
+    served = start(tiny, tmp_path)
+    try:
+        # The pages are built or not (the build may fail on data that fails validation); an address that names
+        # no page is a 404. Each of them lists the problems.
+        for url in ("", "sources/", "no/such/page/"):
+            text = served.until("listing problems", url, lambda t: problems_listed(t) is not None, statuses=(200, 404))
+            assert problems_listed(text) == expected, url
+    finally:
+        stop(served)

@@ -60,6 +60,8 @@ def validate_lines(descriptor: str) -> list[str]:
 
 
 def _warm() -> None:
+    # Below the build in priority: on two cores the page an author waits for comes first, the banner goes after.
+    os.nice(10)
     import atlas.validate  # noqa: F401  (the worker's first validation should not pay for the imports)
 
 
@@ -386,7 +388,15 @@ class Preview:
             tables = self.load_tables(pkg)
             folder = Path(tempfile.mkdtemp(prefix=".products-", dir=self.out))
             raw = {name: pkg.rows(name) for name in pkg.resources}
-            products = stage_products(pkg, tables, folder, self.charts.results_for(pkg, tables, raw), self.charts.render)
+            try:
+                products = stage_products(pkg, tables, folder, self.charts.results_for(pkg, tables, raw), self.charts.render)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            # A figure's or a block's HTML depends on the data and the page's depth only: made once per depth, an
+            # edited page's markers are replaced from these until the data changes.
+            products.makers = {kind: {name: functools.lru_cache(maxsize=None)(make) for name, make in makers.items()}
+                               for kind, makers in products.makers.items()}
             if self.products is not None:
                 shutil.rmtree(self.products[0], ignore_errors=True)
             self.products = (folder, products, pkg, tables)
@@ -468,6 +478,8 @@ def make_server(preview: Preview, host: str = HOST, port: int = PORT):
 
     server = Server(builder=preview.rebuild, host=host, port=port, root=str(preview.site), polling_interval=0.1)
     server.build_delay = 0.05
+    # Before a first build that succeeded there is no page to put the problems in: every address shows them.
+    server.error_handler = lambda code: preview.decorate(b"") if preview.problems or preview.error else None
     preview.on_validated = server.reload
     for path in (p for paths in preview.watched().values() for p in paths):
         if path.exists():
