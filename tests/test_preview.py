@@ -5,6 +5,7 @@ server keeps answering, and fixing it brings the pages back as they were.
 Each test waits for the state it asserts (the server rebuilds in the background); none asserts how long it took."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -102,6 +103,16 @@ def test_edited_page_is_served_as_a_full_build_makes_it(preview, tiny_site):
     assert served.replace("<p>Preview word zyxwvut.</p>\n", "") == (tiny_site / "index.html").read_text(encoding="utf-8")
     # A page the edit did not touch is the full build's page.
     assert preview.get("sources/") == (200, (tiny_site / "sources" / "index.html").read_text(encoding="utf-8"))
+    # MkDocs rendered the home page alone; the search index still has every other page as a full build has it,
+    # and the home page's entries with the new words.
+    index = json.loads(preview.get("search/search_index.json")[1])["docs"]
+    full = json.loads((tiny_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    on_home = lambda d: d["location"].split("#")[0] == ""  # noqa: E731
+    assert [d for d in index if not on_home(d)] == [d for d in full if not on_home(d)]
+    assert [d["location"] for d in index] == [d["location"] for d in full]
+    home_new, home_full = [d for d in index if on_home(d)], [d for d in full if on_home(d)]
+    assert home_new[:-1] == home_full[:-1]  # the paragraph is in the last section
+    assert home_new[-1]["text"] == home_full[-1]["text"] + " <p>Preview word zyxwvut.</p>"
 
 
 def test_invalid_csv_lists_the_validators_lines_and_the_fix_brings_the_pages_back(preview, tiny_site):
