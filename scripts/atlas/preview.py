@@ -120,6 +120,14 @@ class ChartCache:
         self.results: dict[str, tuple[tuple, object]] = {}
         self.cache_dir = cache_dir
         self.built = self.drawn = 0
+        self.used: set[str] = set()  # the drawings the last data build used
+
+    def prune(self) -> None:
+        """Forget the drawings no chart of the last data build uses, so the cache holds one site's images."""
+        for path in self.cache_dir.iterdir():
+            if path.name not in self.used:
+                shutil.rmtree(path, ignore_errors=True)
+        self.used = set()
 
     def results_for(self, pkg, tables, raw):
         from .charts import CHARTS, Data, build
@@ -150,6 +158,7 @@ class ChartCache:
         key = hashlib.sha256(json.dumps([result.slug, result.title, result.subtitle, result.resource, result.source_ids,
                                          result.specs], sort_keys=True, default=str).encode()).hexdigest()[:24]
         drawn = self.cache_dir / key
+        self.used.add(key)
         if not (drawn / "paths.json").exists():
             tmp = Path(tempfile.mkdtemp(prefix=".draw-", dir=self.cache_dir))
             paths = render_chart_files(result, tmp)
@@ -300,6 +309,7 @@ class Preview:
         self.tables: dict[str, tuple[tuple, object]] = {}  # resource -> ((descriptor, file) hashes, DataFrame)
         self.products = None  # (folder, Products, pkg, tables) of the last data build
         self.generation = 0
+        self.rendered = False  # whether this process has built the site once
         self.problems: list[str] | None = None  # None: the validation of the shown data is still running
         self.error: str | None = None  # a build that failed although the data is valid
         self.lock = threading.Lock()
@@ -397,6 +407,7 @@ class Preview:
             # edited page's markers are replaced from these until the data changes.
             products.makers = {kind: {name: functools.lru_cache(maxsize=None)(make) for name, make in makers.items()}
                                for kind, makers in products.makers.items()}
+            self.charts.prune()
             if self.products is not None:
                 shutil.rmtree(self.products[0], ignore_errors=True)
             self.products = (folder, products, pkg, tables)
@@ -406,11 +417,12 @@ class Preview:
             overlay(folder, staged)
             moved = type(products)(products.makers, [staged / p.relative_to(folder) for p in products.generated], products.chart_alts)
             assemble_pages(pkg, tables, self.docs, staged, moved)
-            first = not self.stage.exists()
             self.stage.mkdir(parents=True, exist_ok=True)
             changed = sync(staged, self.stage)
-        if changed or first or not (self.site / "index.html").exists():
-            mkdocs_build(self.config_file, self.stage, self.site, dirty=not first and (self.site / "index.html").exists())
+        # A process's first MkDocs build is a full one: it may be running new code, templates or mkdocs.yml.
+        if changed or not self.rendered:
+            mkdocs_build(self.config_file, self.stage, self.site, dirty=self.rendered)
+            self.rendered = True
         return changed
 
     def load_tables(self, pkg) -> dict:
