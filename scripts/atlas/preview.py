@@ -202,7 +202,9 @@ class Preview:
         try:
             changed = self.build(kinds)
         except Exception as e:  # the data may be invalid: the validation's lines say why, else this one line does
-            changed, error = None, f"{type(e).__name__}: {e}"
+            from .site import BuildFailed
+
+            changed, error = None, str(e) if isinstance(e, BuildFailed) else f"{type(e).__name__}: {e}"
         else:
             error = None
         seconds = time.perf_counter() - started
