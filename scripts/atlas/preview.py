@@ -8,7 +8,7 @@ What an edit restages:
 - the data (datasets/, datapackage.json, CHANGELOG.md, CITATION.cff): the generated pages, downloads and figure
   panels are made again; a chart is built again only if a table it read changed, and drawn again only if its
   spec changed (images are cached by a hash of the spec);
-- the code or the theme (scripts/, mkdocs.yml, overrides/, vendor/): the process starts itself again, since
+- the code or the theme (scripts/atlas/, mkdocs.yml, overrides/, vendor/): the process starts itself again, since
   Python cannot take back the modules it imported.
 
 Validation runs in a worker process beside the build, on every edit. The pages show a banner while it runs,
@@ -240,6 +240,7 @@ class Preview:
     def build(self, kinds: set[str]) -> list[str]:
         from .package import DataPackage
         from .site import assemble_pages, copy_docs, source_date_epoch, stage_products
+
         self.out.mkdir(parents=True, exist_ok=True)
         self.charts.cache_dir.mkdir(parents=True, exist_ok=True)
         if "data" in kinds or self.products is None:
