@@ -45,9 +45,10 @@ mutate: $(STAMP)
 validate: $(STAMP)
 	$(RUN) -m atlas validate
 
-## Build, then preview build/site on http://127.0.0.1:8000
-serve: site
-	$(PY) -m http.server --bind 127.0.0.1 --directory build/site 8000
+## Live preview on http://127.0.0.1:8000 (build/preview): rebuilds after an edit to a CSV, datapackage.json,
+## a page or the code, and shows validation problems on the pages until they are fixed. make site is unchanged.
+serve: $(STAMP)
+	$(RUN) -m atlas serve $(SERVE_ARGS)
 
 clean:
 	rm -rf build

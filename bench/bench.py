@@ -11,6 +11,8 @@ Writes build/bench/report.json and build/bench/report.md with:
   throttling (150 ms latency, 1.6 Mbit/s down, 4x CPU);
 - the weight of the assets every page shares;
 - `make site` time from a clean tree and from a warm one;
+- `make serve` as an author meets it: in a fresh clone, the seconds from an edit to docs/index.md and to
+  datasets/sources.csv until the served HTML shows it (`--preview-only` runs this part alone);
 - validation time and rows per second on the real package and on synthetic packages of 10k, 100k and 1M
   sales rows (generated here, never committed) beside pandas reading the same CSV (`--validation-only`
   runs this part alone).
@@ -105,6 +107,106 @@ def site_build_times() -> dict:
     clean = timed([sys.executable, "-m", "atlas", "site"], env)
     warm = timed([sys.executable, "-m", "atlas", "site"], env)
     return {"clean_s": round(clean, 2), "warm_s": round(warm, 2)}
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode("utf-8")
+
+
+def _until(url: str, test, proc, limit: float = 600) -> float:
+    """Seconds until the page at `url` passes `test`, polled every 50 ms."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if proc.poll() is not None:
+            raise RuntimeError(f"make serve stopped (exit {proc.returncode})")
+        try:
+            if test(_get(url)):
+                return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url}: not shown after {limit} s")
+
+
+def live_preview(runs: int = 3) -> dict:
+    """`make serve`'s command in a fresh clone of HEAD: the first build, then `runs` times an edit to docs/index.md
+    (a new paragraph) and to datasets/sources.csv (a source's title), each timed from the write until the served
+    HTML shows it; for the CSV also until the validation banner has gone (the data shown checked)."""
+    import tempfile
+
+    from atlas.preview import BANNER_ID
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip())
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
+        subprocess.run(["git", "checkout", "--quiet", head], cwd=clone, check=True)
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        base = f"http://127.0.0.1:{port}/"
+        env = {**os.environ, "PYTHONPATH": str(clone / "scripts")}
+        log = (Path(tmp) / "serve.log").open("w")
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "atlas", "serve", "--port", str(port)], cwd=clone, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _until(base, lambda t: BANNER_ID not in t, proc)
+            first = time.perf_counter() - start
+            docs, data, checked = [], [], []
+            sources = clone / "datasets" / "sources.csv"
+            with sources.open(encoding="utf-8", newline="") as fh:
+                title = next(csv.DictReader(fh))["title"]
+            for i in range(runs):
+                word = f"Benchword{i}x{os.getpid()}"
+                page = clone / "docs" / "index.md"
+                page.write_text(page.read_text(encoding="utf-8") + f"\n{word}.\n", encoding="utf-8")
+                docs.append(_until(base, lambda t: word in t, proc))
+                time.sleep(1)
+                text = sources.read_text(encoding="utf-8")
+                new_title = f"{title} {word}"
+                sources.write_text(text.replace(title, new_title, 1), encoding="utf-8")
+                written = time.perf_counter()
+                data.append(_until(base + "sources/", lambda t: html_escape(new_title) in t, proc))
+                _until(base + "sources/", lambda t: BANNER_ID not in t, proc)
+                checked.append(time.perf_counter() - written)
+                title = new_title
+                time.sleep(1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+            log.close()
+    return {"clone_of": head + (" (the working tree had uncommitted changes, not measured)" if dirty else ""),
+            "first_build_s": round(first, 2), "runs": runs,
+            "docs_edit_s": [round(x, 2) for x in docs], "csv_edit_s": [round(x, 2) for x in data],
+            "csv_edit_validated_s": [round(x, 2) for x in checked]}
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def preview_md(p: dict) -> list[str]:
+    return ["## Live preview (`make serve`)", "",
+            f"A fresh clone of {p['clone_of']}; first build {p['first_build_s']} s; {p['runs']} edits of each kind, seconds from the "
+            "write until the served HTML shows it (polled every 50 ms).", "",
+            "| edit | shown after (s) | banner gone, data validated (s) |", "|---|---|---|",
+            f"| docs/index.md: a new paragraph | {', '.join(map(str, p['docs_edit_s']))} | (no validation needed) |",
+            f"| datasets/sources.csv: a source's title | {', '.join(map(str, p['csv_edit_s']))} | {', '.join(map(str, p['csv_edit_validated_s']))} |"]
+
+
+def preview_goals(p: dict) -> list[dict]:
+    return [{"goal": f"make serve shows an edit within 2 s ({what})", "target": "<= 2 s", "measured": f"{max(p[key]):.2f} s (worst of {p['runs']})",
+             "met": max(p[key]) <= 2} for what, key in (("docs/index.md", "docs_edit_s"), ("datasets/sources.csv", "csv_edit_s"),
+                                                          ("datasets/sources.csv, validated", "csv_edit_validated_s"))]
 
 
 def suite_times() -> dict:
@@ -362,6 +464,8 @@ def report_md(r: dict) -> str:
     lines += ["", "## Build and validation time", "", f"`make site`: {t['clean_s']} s from a clean tree, {t['warm_s']} s warm "
               "(the virtual environment already installed).", "",
               ] + validation_md(r["validation"])
+    if r.get("preview"):
+        lines += [""] + preview_md(r["preview"])
     return "\n".join(lines) + "\n"
 
 
@@ -373,6 +477,8 @@ def main() -> int:
     ap.add_argument("--no-suites", action="store_true", help="skip timing make test-fast and make test")
     ap.add_argument("--validation-only", action="store_true",
                     help="only the validation benchmark (no browser, no build): writes build/bench/validation.json and .md")
+    ap.add_argument("--preview-only", action="store_true",
+                    help="only the live preview (make serve in a fresh clone): writes build/bench/preview.json and .md")
     ap.add_argument("--interactive-only", action="store_true",
                     help="only the interactive view's cost on the Sales page (the site already built)")
     args = ap.parse_args()
@@ -383,6 +489,17 @@ def main() -> int:
         (OUT / "validation.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         md = [f"Validation, measured {result['measured']} on {result['machine']}.", ""] + validation_md(result["validation"])
         (OUT / "validation.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+        print("\n".join(md))
+        return 0
+    if args.preview_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        result = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{os.cpu_count()} cores",
+                  "preview": live_preview()}
+        result["goals"] = preview_goals(result["preview"])
+        (OUT / "preview.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        md = [f"Measured {result['measured']} on {result['machine']}.", ""] + preview_md(result["preview"]) + ["", "| goal | target | measured | met |", "|---|---|---|---|"]
+        md += [f"| {g['goal']} | {g['target']} | {g['measured']} | {'yes' if g['met'] else '**no**'} |" for g in result["goals"]]
+        (OUT / "preview.md").write_text("\n".join(md) + "\n", encoding="utf-8")
         print("\n".join(md))
         return 0
     if args.interactive_only:
@@ -401,6 +518,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     report: dict = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": f"{os.cpu_count()} cores"}
     report["site_build"] = site_build_times()
+    report["preview"] = live_preview()
     if not args.no_suites:
         report["suites"] = suite_times()
     write_baseline(SITE, OUT / "market-live")
@@ -444,6 +562,7 @@ def main() -> int:
           if report.get("interactive") else []),
         {"goal": "make site from a clean tree", "target": "<= 10 s", "measured": f"{report['site_build']['clean_s']} s",
          "met": report["site_build"]["clean_s"] <= 10},
+        *preview_goals(report["preview"]),
     ]
     if report.get("suites"):
         st = report["suites"]

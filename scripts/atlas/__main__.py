@@ -1,9 +1,9 @@
-"""Command-line entry: `python -m atlas validate [datapackage.json]`, `python -m atlas site`, `python -m atlas fingerprint`."""
+"""Command-line entry: `python -m atlas validate [datapackage.json]`, `python -m atlas site`, `python -m atlas fingerprint`, `python -m atlas serve`."""
 import sys
 
-from . import release, site, validate
+from . import preview, release, site, validate
 
-COMMANDS = {"validate": validate.main, "site": site.main, "fingerprint": release.main}
+COMMANDS = {"validate": validate.main, "site": site.main, "fingerprint": release.main, "serve": preview.main}
 
 
 def main() -> int:

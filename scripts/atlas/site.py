@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,18 +50,29 @@ def source_date_epoch(pkg: DataPackage) -> str:
     return str(int(stamp.timestamp()))
 
 
-def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
-    """Copy the hand-written docs and add everything generated; return the staged docs folder.
+@dataclass
+class Products:
+    """What the data makes for the pages: the makers of the `[[chart:…]]` and `[[block:…]]` markers, the
+    generated pages and each chart's alt text. The preview (preview.py) keeps them between rebuilds."""
+    makers: dict[str, dict]
+    generated: list[Path]
+    chart_alts: dict[str, str]
 
-    The changelog and the citation are the project's own, found beside datapackage.json."""
-    pkg = DataPackage(descriptor)
-    tables = load_tables(pkg)
+
+def copy_docs(pkg: DataPackage, docs: Path, stage: Path) -> Path:
+    """The hand-written docs and the project's changelog, copied into `stage`/docs; return that folder."""
     staged = stage / "docs"
     shutil.copytree(docs, staged)
     changelog = pkg.root / "CHANGELOG.md"
     if changelog.exists():
         shutil.copyfile(changelog, staged / "changelog.md")
+    return staged
 
+
+def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files) -> Products:
+    """Everything the data makes, written into `staged`: chart images and downloads, the generated pages, the
+    published data and the Download page. `results` (the charts' ChartResults, `charts()` by default) and
+    `render` (which draws a result's files) let the preview reuse what an edit did not change."""
     raw = {name: pkg.rows(name) for name in pkg.resources}
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures, chart_alts = {}, {}
@@ -68,8 +80,9 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
     # vl-convert releases the GIL while it renders, so one thread drawing the images while this one builds the
     # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
     # one spec at a time whatever the number of callers.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as render:
-        drawn = [(result, render.submit(render_chart_files, result, staged / "charts")) for result in charts(pkg, tables, raw)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+        drawn = [(result, renderer.submit(render, result, staged / "charts"))
+                 for result in (charts(pkg, tables, raw) if results is None else results)]
         generated = write_generated_pages(pkg, tables, staged)  # while the last images are drawn
         for result, files in drawn:
             paths = files.result()
@@ -82,13 +95,16 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
-    makers = {"chart": figures, "block": blocks}
     write_downloads(pkg, tables, staged / "data", staged / "charts")
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
         download_page(pkg, staged / "data" / "latest", citation, os.environ.get("ATLAS_SITE_URL")), encoding="utf-8")
+    return Products({"chart": figures, "block": blocks}, generated, chart_alts)
 
+
+def assemble_pages(pkg: DataPackage, tables: dict, docs: Path, staged: Path, products: Products) -> None:
+    """Markers in the hand-written pages replaced, then what makes every page findable."""
     # Markers are replaced in the hand-written pages only: a generated page holds text from the CSVs, and
     # a cell that reads `[[chart:…]]` must stay text, never become a chart (or a failed build).
     originals = {}
@@ -96,13 +112,23 @@ def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
         page = staged / rel
         text = originals[rel] = page.read_text(encoding="utf-8")
         try:
-            new = replace_markers(text, rel, makers)
+            new = replace_markers(text, rel, products.makers)
         except KeyError as e:
             raise BuildFailed(e.args[0]) from e
         if new != text:
             page.write_text(new, encoding="utf-8")
     # Feed, "Last updated", Dataset markup and share cards (issue 12): after every page is staged.
-    add_findability(pkg, tables, staged, originals, generated, chart_alts, os.environ.get("ATLAS_SITE_URL"))
+    add_findability(pkg, tables, staged, originals, products.generated, products.chart_alts, os.environ.get("ATLAS_SITE_URL"))
+
+
+def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
+    """Copy the hand-written docs and add everything generated; return the staged docs folder.
+
+    The changelog and the citation are the project's own, found beside datapackage.json."""
+    pkg = DataPackage(descriptor)
+    tables = load_tables(pkg)
+    staged = copy_docs(pkg, docs, stage)
+    assemble_pages(pkg, tables, docs, staged, stage_products(pkg, tables, staged))
     return staged
 
 
