@@ -76,12 +76,12 @@ class ChartCache:
         self.used = set()
 
     def results_for(self, pkg, tables, raw):
-        from .charts import CHARTS, Data, build
+        from .charts import Data, build, declarations
 
         descriptor = file_hash(pkg.descriptor)
         hashes = {name: file_hash(pkg.path(name)) for name in pkg.resources}
         self.built = 0
-        for decl in CHARTS:
+        for decl in declarations(pkg):
             cached = self.results.get(decl.slug)
             if cached and cached[0][0] == descriptor and all(hashes.get(n) == h for n, h in cached[0][1]):
                 yield cached[1]
