@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from atlas.package import DataPackage  # noqa: E402
+from footing import GOAL as FOOTING_GOAL, footing  # noqa: E402  (bench/footing.py, beside this file)
 
 SITE = ROOT / "build" / "site"
 OUT = ROOT / "build" / "bench"
@@ -542,6 +543,7 @@ def main() -> int:
                                     for k in ("performance", "lcp_ms", "tbt_ms", "bytes")}
     report["assets"] = shared_asset_weight(SITE)
     report["validation"] = validation_scaling([int(x) for x in args.sizes.split(",") if x])
+    report["footing"] = footing()
     lh = {p: f for p, f in report["lighthouse"].items() if p != BASELINE}
     chart_pages = [p for p in lh if has_charts(SITE, p)]
     worst = lambda key, form="mobile", pages=lh: min(v[form][key] for p, v in lh.items() if p in pages)  # noqa: E731
@@ -563,6 +565,9 @@ def main() -> int:
         {"goal": "make site from a clean tree", "target": "<= 10 s", "measured": f"{report['site_build']['clean_s']} s",
          "met": report["site_build"]["clean_s"] <= 10},
         *preview_goals(report["preview"]),
+        {"goal": "fact rows on a tier A/B source, publisher's or licensed copy (bench/footing.py)", "target": f">= {FOOTING_GOAL:g}%",
+         "measured": f"{report['footing']['pct']}% ({report['footing']['firm']}/{report['footing']['rows']})",
+         "met": report["footing"]["pct"] >= FOOTING_GOAL},
     ]
     if report.get("suites"):
         st = report["suites"]
