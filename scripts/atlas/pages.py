@@ -36,30 +36,14 @@ def root_prefix(page: str) -> str:
 def replace_markers(text: str, page: str, makers: dict[str, dict]) -> str:
     """Replace `[[chart:slug]]` and `[[block:name]]` lines with the HTML their makers return for this page."""
     prefix = root_prefix(page)
-    charts = 0
 
     def sub(m):
-        nonlocal charts
         kind, name = m.group(1), m.group(2)
         if name not in makers[kind]:
             raise KeyError(f"{page}: [[{kind}:{name}]] names nothing (known: {', '.join(sorted(makers[kind]))})")
-        html = makers[kind][name](prefix)
-        if kind == "chart":
-            charts += 1
-            if charts > 1:
-                html = lazy_images(html)
-        return html
+        return makers[kind][name](prefix)
 
     return MARKER.sub(sub, text)
-
-
-LAZY = re.compile(r"<img (?![^>]*\sloading=)")
-
-
-def lazy_images(html: str) -> str:
-    """Every image of a chart after a page's first loads when scrolled near: on a phone they would
-    otherwise share the slow line with the first chart, the page's largest paint."""
-    return LAZY.sub('<img loading="lazy" ', html)
 
 
 def evidence_columns(pkg: DataPackage, resource: str) -> list[str]:
