@@ -153,7 +153,15 @@ What each code in the tables above means: one row per code, with the label the s
 """
 
 
+# The Sources page's tables, one per reliability tier, are laid out only when scrolled to (CSS
+# content-visibility); until then each holds the space of this many pixels per row, a phone's row height.
+SOURCE_ROW_PX = 64
+
+
 def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
+    """Every source, one table per reliability tier (in the code table's order), rows by source_id. One page,
+    so that every `sources/#<source_id>` link holds; a tier's table costs the browser nothing until it is
+    scrolled to (atlas.css), where one table of every source cost a phone 1.7 s of blocked main thread."""
     src = tables["sources"].sort_values("source_id")
     cites = {}
     for name, df in tables.items():
@@ -161,21 +169,30 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
             for sid in df[col].dropna():
                 cites.setdefault(sid, {}).setdefault(name, 0)
                 cites[sid][name] += 1
-    rows = []
-    for r in src.itertuples(index=False):
+
+    def row(r) -> str:
         used = ", ".join(f'<a href="../data/{escape(t)}/">{escape(t)}</a> ({n})' for t, n in sorted(cites.get(r.source_id, {}).items()))
-        rows.append(
-            f'<tr id="{escape(r.source_id)}"><td><code>{escape(r.source_id)}</code></td>'
-            f'<td><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
-            f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
-            f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>'
-        )
+        return (f'<tr id="{escape(r.source_id)}"><td><code>{escape(r.source_id)}</code></td>'
+                f'<td><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
+                f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
+                f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>')
+
     counts = src["reliability"].value_counts().to_dict()
     tiers = codes.labels(pkg, codes.table_of(pkg, "sources", "reliability"))
     reliability = pkg.field("sources", "reliability").title
     titles = [pkg.field("sources", c).title for c in ("source_id", "title", "publisher", "published", "kind", "reliability", "language")]
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (*titles, "Cited by"))
     legend = ", ".join(f"<strong>{escape(t)}</strong> {escape(label)}" for t, label in tiers.items())
+    sections = []
+    for tier, label in tiers.items():
+        rows = [row(r) for r in src[src["reliability"] == tier].itertuples(index=False)]
+        if not rows:
+            continue
+        # The tier and its label are CSV text: escaped, inside HTML tags on one line, never read as Markdown.
+        sections.append(
+            f'<h2 id="tier-{escape(tier)}">{escape(reliability)} {escape(tier)}: {escape(label)}</h2>\n\n'
+            f'<div class="atlas-table-wrap atlas-sources__tier" data-search-exclude style="contain-intrinsic-size: auto {len(rows) * SOURCE_ROW_PX}px">'
+            f'<table class="atlas-sources">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>\n")
     # The labels are CSV text: inside an HTML paragraph on one line, Markdown never reads them as markup.
     return f"""# Sources
 
@@ -183,12 +200,7 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
 
 See [Methodology](methodology.md) for how sources are chosen.
 
-<div class="atlas-table-wrap" data-search-exclude><table class="atlas-sources">
-<thead><tr>{head}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></div>
-"""
+{chr(10).join(sections)}"""
 
 
 def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
