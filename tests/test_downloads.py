@@ -187,3 +187,15 @@ def test_download_page_lists_every_file_with_its_size_and_checksum(built_site, r
     for tool in ("pandas", "frictionless", "read_package", "read_csv_auto", "sqlite3", "@misc{"):
         assert tool in html
     assert f"data/v{PKG.meta['version']}/" in html
+
+
+def test_a_table_without_a_title_is_commented_in_sqlite_by_its_name(tmp_path):
+    """A title is optional in a Data Package: the table's comment then names the resource, never 'None'."""
+    from atlas.downloads import create_table_sql
+
+    meta = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    events = next(r for r in meta["resources"] if r["name"] == "events")
+    del events["title"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    first = create_table_sql(DataPackage(tmp_path / "datapackage.json"), "events").splitlines()[0]
+    assert first == f'CREATE TABLE "events" ( -- events: {events["description"]}'

@@ -90,9 +90,8 @@ def check_rules(pkg: DataPackage, rejected: set[tuple[str, int, str | None]] = f
     unusable = {name for name, t in tables.items() if t.unusable}
     rows = {name: [] if name in unusable else _mask(t.rows(), files[name], rejected) for name, t in tables.items()}
     # Rules see only `rows`; claim-evidence also needs each table's primary key. It rides along under
-    # "_keys" (not a resource name: names are lower-case slugs) so that every rule keeps one argument. An
-    # unusable table gets None: its own line says so, and references to it are not checked.
-    rows["_keys"] = {name: None if name in unusable else pkg.primary_key(name) for name in pkg.resources}
+    # "_keys" (not a resource name: names are lower-case slugs) so that every rule keeps one argument.
+    rows["_keys"] = {name: pkg.primary_key(name) for name in pkg.resources}
     rows["_root"] = pkg.root  # where the country outlines are (vendor/world-atlas), for coordinates-in-country
     rows["_facts"] = facts.fact_tables(pkg)
     problems: list[Problem] = []
@@ -403,9 +402,7 @@ def claim_evidence_resolves(tables):
             continue
         for ref in evidence.split(EVIDENCE_SEPARATOR):
             name, colon, key = ref.partition(":")
-            pk = keys.get(name)
-            if colon and name in keys and pk is None:
-                continue  # the table's file is missing: one fault, one message (file-exists)
+            pk = keys.get(name)  # (a table that cannot be read stops this rule: not-checked says so)
             if not colon or name.startswith("_") or not pk:
                 yield Finding("claims", r["_row"], "evidence", ref, f"a reference {shape} naming a table of the package "
                               f"({', '.join(sorted(keys))}) and a row that exists in it")
