@@ -537,8 +537,9 @@ def test_sqlite_schema_keeps_each_table_s_title_and_description(tiny_site):
 
 def test_a_chart_on_tier_a_and_b_sources_only_says_nothing_of_tiers(tiny_site):
     fig = figure(page(tiny_site, ""), "sakura-share-of-passenger-evs")
+    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
     assert fig.figcaption.get_text(" ", strip=True) == (
-        "The Sakura took 40% of Japan's passenger EV sales in 2023. Sources: Fixture Wire. Kei EV Atlas v0.3.1 (2026).")
+        f"The Sakura took 40% of Japan's passenger EV sales in 2023. Sources: Fixture Wire. Kei EV Atlas v{version} (2026).")
 
 
 def test_each_figure_s_tabs_are_its_own(tiny_site):
