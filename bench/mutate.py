@@ -39,7 +39,7 @@ COPIED = ["tests", "datapackage.json", "datasets", "docs", "mkdocs.yml", "overri
 FAST = "not browser and not real and not build and not node"
 TESTS = ["tests/test_validate.py", "tests/test_rules.py", "tests/test_periods.py", "tests/test_release.py", "tests/test_downloads.py",
          "tests/test_hostile.py", "tests/test_content.py", "tests/test_metadata.py", "tests/test_findable.py", "tests/test_escaping.py",
-         "tests/test_chart_specs.py"]
+         "tests/test_chart_specs.py", "tests/test_new_table.py"]
 SETTINGS = f"""
 [tool.pytest.ini_options]
 pythonpath = ["src"]
@@ -56,7 +56,7 @@ pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]
 process_isolation = "forkserver"
 """
 MODULES = ["periods", "rules", "derived", "problems", "textchecks", "frictionless_check", "validate", "tables", "package", "release",
-           "descriptor_checks", "codes", "facts", "charts", "chartkit", "figures", "pages", "blocks", "downloads", "download_page",
+           "descriptor_checks", "chart_declarations", "codes", "facts", "charts", "chartkit", "figures", "pages", "blocks", "downloads", "download_page",
            "chart_downloads"]
 SAMPLE = 120
 EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.txt"
