@@ -52,11 +52,10 @@ def test_every_source_of_the_real_package_is_on_the_sources_page_exactly_once(bu
     assert by_tier == {t: [r["source_id"] for r in expected if r["reliability"] == t] for t in TIERS}
 
 
-def test_tables_and_charts_are_laid_out_only_when_scrolled_to(tiny_site):
+def test_tables_with_links_are_laid_out_only_when_scrolled_to(tiny_site):
     css = (tiny_site / "assets" / "stylesheets" / "atlas.css").read_text(encoding="utf-8")
     rules = re.findall(r"^([^{}/]*?)\s*\{([^}]*content-visibility[^}]*)\}", css, flags=re.M)
-    assert rules == [(".md-typeset .atlas-table-wrap:has(a)", " content-visibility: auto; contain-intrinsic-size: auto 20rem; "),
-                     (".md-typeset figure.atlas-chart", " content-visibility: auto; contain-intrinsic-size: auto 30rem; ")]
+    assert rules == [(".md-typeset .atlas-table-wrap:has(a)", " content-visibility: auto; contain-intrinsic-size: auto 20rem; ")]
 
 
 def test_every_script_file_is_deferred_and_material_does_not_mount_the_palette(tiny_site):
