@@ -82,11 +82,13 @@ CHARTS = {
         ["Nissan", "FY2023", "1000", "50", "5", "reported", "fx-maker-release"],
         ["Toyota", "FY2023", "2000", "200", "10", "derived", "fx-news"]]),
     # Models with a launch year, oldest first; the next kei EV has none and is a planned start instead.
-    "model-lineage-timeline": ("lineage", "5 electric models, from the Tama Fixture of 1947 to the eK X EV of 2022",
+    "model-lineage-timeline": ("lineage", "7 electric models, from the Tama Fixture of 1947 to the eK X EV of 2022",
                                ["Model", "Maker", "Name", "Launch year", "End year", "Predecessor", "Badge twin", "Source"], [
         ["tama-fx", "Tama", "Tama Fixture", "1947", "1951", "", "", "fx-maker-release"],
+        ["nissan-hypermini-fx", "Nissan", "Hypermini", "2000", "", "", "", "fx-maker-release"],
         ["nissan-leaf-ze0", "Nissan", "LEAF", "2010", "2017", "tama-fx", "", "fx-maker-release"],
         ["nissan-leaf-ze1", "Nissan", "LEAF", "2017", "", "nissan-leaf-ze0", "", "fx-maker-release"],
+        ["nissan-ariya", "Nissan", "ARIYA", "2022", "", "", "", "fx-maker-release"],
         ["nissan-sakura", "Nissan", "Sakura", "2022", "", "", "mitsubishi-ek-x-ev", "fx-maker-release"],
         ["mitsubishi-ek-x-ev", "Mitsubishi", "eK X EV", "2022", "", "", "nissan-sakura", "fx-maker-release"]]),
     # Japan only; a plant's status is the most current of its production rows.
@@ -125,10 +127,13 @@ SPEC_ROWS = {
     "ev-share-of-new-passenger-cars": (("period", "share_pct", "kind"), [("2023", 8.3, "year"), ("FY2023", 9.0, "fiscal-year")]),
     "operating-margins": (("maker", "fiscal_year", "operating_margin_pct", "status"), [
         ("Honda", "FY2023", 6.0, "reported"), ("Nissan", "FY2023", 5.0, "reported"), ("Toyota", "FY2023", 10.0, "derived")]),
-    # Bars run to the end of their end year; a model still sold runs to the end of the release's year.
-    "model-lineage-timeline": (("label", "launch_year", "to"), [
-        ("LEAF (ZE0)", 2010, 2017.9), ("LEAF (ZE1)", 2017, 2026.9), ("Sakura", 2022, 2026.9), ("Tama Fixture", 1947, 1951.9),
-        ("eK X EV", 2022, 2026.9)]),
+    # Bars run to the end of their end year; with none on record, a model built today (an active production row) to
+    # the end of the release's year, one with sales figures only (the ARIYA) to the end of its latest figure's year,
+    # and one with neither (the Hypermini) is no bar at all: a missing end year is no evidence of a model still sold.
+    "model-lineage-timeline": (("label", "launch_year", "to", "drawn_as"), [
+        ("ARIYA", 2022, 2023.9, "latest sales figure"), ("Hypermini", 2000, None, "no end year on record"),
+        ("LEAF (ZE0)", 2010, 2017.9, "end year"), ("LEAF (ZE1)", 2017, 2026.9, "built today"), ("Sakura", 2022, 2026.9, "built today"),
+        ("Tama Fixture", 1947, 1951.9, "end year"), ("eK X EV", 2022, 2026.9, "built today")]),
     "plants-map-japan": (("short", "plant_status"), [("Mizushima Plant", "active"), ("Nissan Motor Kyushu", "reported"), ("Oppama Plant", "active")]),
     "plants-map-world": (("short", "plant_status"), [
         ("Mizushima Plant", "active"), ("Nissan Motor Kyushu", "reported"), ("Oppama Plant", "active"), ("Sunderland Plant", "ended")]),
@@ -186,6 +191,21 @@ def test_chart_spec_draws_exactly_the_expected_rows(tiny_site, slug):
 
 def test_planned_production_is_drawn_on_the_timeline(tiny_site):
     assert spec_rows(tiny_site, "model-lineage-timeline", ("label", "start_year", "status")) == [("next kei EV", 2028, "reported")]
+
+
+def test_the_timeline_draws_a_bar_only_as_far_as_the_data_follows_a_model(tiny_site):
+    """The bars are the rows with somewhere to end; the Hypermini, with nothing on record after its launch, is a dot,
+    and a caption says where the data stops wherever the layout has room for it (the phone has none beside a 2000 dot)."""
+    spec = spec_of(tiny_site, "model-lineage-timeline")
+    marks = {(layer["mark"]["type"], layer["encoding"].get("x2", {}).get("field")): sorted(r["label"] for r in spec["datasets"][layer["data"]["name"]])
+             for layer in spec["layer"] if layer["mark"]["type"] in ("bar", "point") and "start_year" not in layer["encoding"]["x"]["field"]}
+    assert marks == {("bar", "to"): ["ARIYA", "LEAF (ZE0)", "LEAF (ZE1)", "Sakura", "Tama Fixture", "eK X EV"], ("point", None): ["Hypermini"]}
+    assert spec_rows(tiny_site, "model-lineage-timeline", ("label", "caption")) == [
+        ("ARIYA", "Nissan ARIYA (2022; sales on record to 2023)"), ("Hypermini", "Nissan Hypermini (2000; end not on record)"),
+        ("LEAF (ZE0)", "Nissan LEAF (ZE0) (2010)"), ("LEAF (ZE1)", "Nissan LEAF (ZE1) (2017)"), ("Sakura", "Nissan Sakura (2022)"),
+        ("Tama Fixture", "Tama Fixture (1947)"), ("eK X EV", "Mitsubishi eK X EV (2022)"),
+        ("next kei EV", "Nissan next kei EV: production reported for 2028")]
+    assert dict(spec_rows(tiny_site, "model-lineage-timeline", ("label", "caption"), ".phone"))["Hypermini"] == "Nissan Hypermini (2000)"
 
 
 def test_no_title_or_subtitle_template_holds_a_typed_number():
@@ -315,11 +335,11 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
     assert rows == [
         ["fx-gazetteer", "Fixture gazetteer", "Fixture Atlas Office", "", "reference", "A", "en", "plants (4)"],
         ["fx-maker-release", "Fixture maker release", "Fixture Motors", "2024-03-08", "press-release", "A", "en",
-         "company_results (2), events (3), models (5), plants (4), production (4), sales (3)"],
+         "company_results (2), events (3), models (7), plants (4), production (4), sales (3)"],
         ["fx-news", "Fixture news story", "Fixture Wire", "2024-03-08", "news", "B", "en",
          "claims (2), company_results (2), events (1), market_share (2), market_totals (8), models (1), production (1), sales (5)"],
         ["fx-trade", "Fixture trade report", "Fixture Trade Weekly", "2024-01-15", "trade-press", "C", "ja",
-         "claims (1), market_share (1), market_totals (5), models (1), sales (5)"],
+         "claims (1), market_share (1), market_totals (5), models (1), sales (6)"],
     ]
 
 
@@ -384,10 +404,10 @@ def test_code_tables_are_published_with_the_data(tiny_site):
 
 def test_data_page_says_how_many_rows_and_previews_them(tiny_site):
     doc = page(tiny_site, "data/models")
-    assert "6 rows · primary key: model_id" in doc.get_text(" ", strip=True)
+    assert "8 rows · primary key: model_id" in doc.get_text(" ", strip=True)
     tables = doc.select("article table")
     assert [r[0] for r in table_rows(tables[1])[1]] == ["tama-fx", "nissan-leaf-ze0", "nissan-leaf-ze1", "nissan-sakura",
-                                                       "mitsubishi-ek-x-ev", "nissan-next-kei-ev"]
+                                                       "mitsubishi-ek-x-ev", "nissan-next-kei-ev", "nissan-hypermini-fx", "nissan-ariya"]
 
 
 UNITS = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2}

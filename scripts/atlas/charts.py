@@ -609,6 +609,10 @@ def _margins_draw(data, df, layout, events):
                   x_order=sorted(df["fiscal_year"].dropna().unique()), tooltip=tips)
 
 
+# What a caption adds after the launch year, by what the bar is drawn to (_known_until): a bar that ends where the
+# data stops following the model says so, so that it never reads as the model's end.
+CAPTION_NOTE = {"end year": "", "built today": "", "latest sales figure": "; sales on record to {to}",
+                "no end year on record": "; end not on record"}
 LINEAGE_TABLE = (("model_id", "model_id"), ("maker", "maker"), ("name", "name"), ("launch_year", "launch_year"), ("end_year", "end_year"),
                  ("predecessor_id", "predecessor_id"), ("twin_id", "twin_id"), ("source_id", "source_id"))
 
@@ -616,7 +620,24 @@ LINEAGE_TABLE = (("model_id", "model_id"), ("maker", "maker"), ("name", "name"),
 def _lineage_shape(data, df):
     m = df[df["launch_year"].notna()].copy()
     m["label"] = m["model_id"].map(data.models["short"])
+    m["drawn_to"], m["drawn_as"] = zip(*(_known_until(data, r) for r in m.itertuples())) if len(m) else ((), ())
     return m.sort_values(["launch_year", "label"])
+
+
+def _known_until(data, model) -> tuple[float | None, str]:
+    """How far the data follows a model, and on what evidence: its end year; else today, if a production row says it is
+    built today; else the year of its latest sales figure; else nowhere past its launch. A missing end year alone is
+    no evidence that a model is still sold (the 1990s Nissan EVs have none), so it never runs a bar to today."""
+    if pd.notna(model.end_year):
+        return float(model.end_year), "end year"
+    prod = data.tables["production"]
+    if ((prod["model_id"] == model.model_id) & (prod["status"] == "active")).any():
+        return float(_this_year(data)), "built today"
+    s = data.tables["sales"]
+    mine = s[(s["model_id"] == model.model_id) & ~s["cumulative"].fillna(False) & s["units"].notna()]
+    if not mine.empty:
+        return float(mine["period_end"].max().year), "latest sales figure"
+    return None, "no end year on record"
 
 
 def _plans(data) -> pd.DataFrame:
@@ -642,12 +663,18 @@ def _named(maker: str, name: str) -> str:
     return name if name.startswith(maker) else f"{maker} {name}"
 
 
+def _lineage_caption(maker: str, name: str, launch: int, note: str, room: int) -> str:
+    noted = f"{_named(maker, name)} ({launch}{note})"
+    return noted if len(noted) <= room else f"{_named(maker, name)} ({launch})"
+
+
 def _lineage_draw(data, df, layout, events):
     plans = _plans(data)
     now = _this_year(data)
     m = df.copy()
-    m["to"] = m["end_year"].fillna(now).astype(float) + 0.9
-    m["running"] = m["end_year"].isna()
+    m["to"] = m["drawn_to"].astype(float) + 0.9
+    m["running"] = m["drawn_as"] != "end year"
+    m["text_end"] = m["to"].fillna(m["launch_year"] + 0.9)  # a dot's caption ends at its launch year
     order = list(m["label"]) + [x for x in plans["label"] if x not in set(m["label"])]
     start = int(m["launch_year"].min()) - 2
     last_year = int(max([now, *(plans["start_year"].tolist() or [now])])) + 2
@@ -657,13 +684,14 @@ def _lineage_draw(data, df, layout, events):
     y = alt.Y("label:N", sort=order, axis=None, title=None)
     tips = _tooltip(data, "models", ("label", "name", None), ("maker", "maker", None), ("launch_year", "launch_year", "d"),
                     ("end_year", "end_year", "d"), ("source_id", "source_id", None))
-    bars = alt.Chart(kit.named(m)).mark_bar(height=8, yOffset=7).encode(
+    bars = alt.Chart(kit.named(m[m["to"].notna()])).mark_bar(height=8, yOffset=7).encode(
         y=y, x=x, x2=alt.X2("to:Q"), color=alt.Color("maker:N", scale=colours, legend=None),
         opacity=alt.condition(alt.datum.running, alt.value(0.55), alt.value(1.0)), tooltip=tips)
-    m["caption"] = [f"{_named(mk, lb)} ({int(y)})" for mk, lb, y in zip(m["maker"], m["label"], m["launch_year"])]
+    launches = alt.Chart(kit.named(m[m["to"].isna()])).mark_point(shape="circle", size=60, filled=True, yOffset=7).encode(
+        y=y, x=x, color=alt.Color("maker:N", scale=colours, legend=None), tooltip=tips)
     # A name starting right of the middle would run off the plot, so it is written to end at its bar's end instead.
     mid = (start + last_year) / 2
-    layers = [bars]
+    layers = [bars, launches]
     if not plans.empty:
         chars = layout.chars(width=layout.width - 40)
         plan_rows = plans.assign(caption=["\n".join(kit.wrap(f"{_named(mk, lb)}: production {st} for {int(y)}", chars))
@@ -674,12 +702,18 @@ def _lineage_draw(data, df, layout, events):
                              ("status", "status", None), ("source_id", "source_id", None))))
         layers.append(alt.Chart(kit.named(plan_rows)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"], lineBreak="\n").encode(
             y=y, x=alt.X("start_year:Q"), text=alt.Text("caption:N")))
+    # The note on where the data stops goes in only where it fits between the caption's anchor and the plot's edge
+    # (a phone has little room beside a 1990s dot); the subtitle says what a faint bar and a dot mean either way.
+    plot, span = layout.width - 20, last_year - start
+    m["caption"] = [_lineage_caption(mk, lb, int(a), CAPTION_NOTE[how].format(to=int(to) if pd.notna(to) else ""),
+                                     layout.chars(width=int(plot * ((last_year - a) if a < mid else (e - start)) / span)))
+                    for mk, lb, a, how, to, e in zip(m["maker"], m["label"], m["launch_year"], m["drawn_as"], m["drawn_to"], m["text_end"])]
     m_right = m[m["launch_year"] >= mid]
     m_left = m[m["launch_year"] < mid]
     layers.append(alt.Chart(kit.named(m_left)).mark_text(align="left", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
         y=y, x=alt.X("launch_year:Q"), text=alt.Text("caption:N")))
     layers.append(alt.Chart(kit.named(m_right)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
-        y=y, x=alt.X("to:Q"), text=alt.Text("caption:N")))
+        y=y, x=alt.X("text_end:Q"), text=alt.Text("caption:N")))
     return kit.sized(alt.layer(*layers), width=layout.width - 20, height=30 * len(order))
 
 
@@ -843,10 +877,11 @@ def _lineage_describe(data, df):
     plans = _plans(data)
     first, last = df.iloc[0], df.iloc[-1]
     plan_text = "; ".join(f"{r.maker} {r.label}: production start {int(r.start_year)}, {r.status} (hollow diamond)" for r in plans.itertuples())
-    ended = int(df["end_year"].notna().sum())
+    ended, built, sold, unknown = (int((df["drawn_as"] == how).sum()) for how in CAPTION_NOTE)
     return (f"Timeline of {len(df)} electric models from the {first['maker']} {first['label']} ({int(first['launch_year'])}) to the "
             f"{last['maker']} {last['label']} ({int(last['launch_year'])}). {ended} are bars from launch to end year; "
-            f"{len(df) - ended} whose end year no source gives, most of them still sold, run faintly to today. {plan_text}.")
+            f"{built} built today run faintly to today; {sold} neither ended on record nor built today run faintly to their latest "
+            f"sales figure; {unknown} with nothing on record after launch are a dot at launch. {plan_text}.")
 
 
 def _plants_describe(prefix):
@@ -946,8 +981,8 @@ CHARTS: list[Chart] = [
               f"{r.maker} {r.fiscal_year}: {r.operating_margin_pct:.1f}% ({r.status})" for r in df.dropna(subset=["operating_margin_pct"]).itertuples()) + "."),
     Chart("model-lineage-timeline", "lineage", Select("models"),
           "{count} electric models, from the {first} of {first_year} to the {last} of {last_year}",
-          "Each model from its launch to its end year; models still sold run faintly to today; a hollow diamond is a production "
-          "start that is planned or only reported",
+          "Each model from its launch to its end year; with no end year on record, faintly to today if it is built today, "
+          "else to its latest sales figure, else a dot at launch; a hollow diamond is a planned or reported production start",
           _lineage_shape, _lineage_facts, _lineage_draw, LINEAGE_TABLE, _lineage_describe, extra_sources=_plan_sources, status_mark=None),
     Chart("plants-map-japan", "plants", Select("plants", countries=("JP",)),
           "{count} plants in Japan: {active} building EVs today, {planned} with an EV planned or reported",
