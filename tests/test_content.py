@@ -209,7 +209,10 @@ def test_the_timeline_draws_a_bar_only_as_far_as_the_data_follows_a_model(tiny_s
 
 
 def test_no_title_or_subtitle_template_holds_a_typed_number():
-    assert {d.slug: [t for t in (d.title, d.subtitle) if re.search(r"\d", t)] for d in DECLARATIONS} == {d.slug: [] for d in DECLARATIONS}
+    from atlas.chart_declarations import holds_a_typed_number
+
+    assert [holds_a_typed_number(t) for t in ("peaked at {peak}", "peaked in 2023", "")] == [False, True, False]
+    assert {d.slug: [t for t in (d.title, d.subtitle) if holds_a_typed_number(t)] for d in DECLARATIONS} == {d.slug: [] for d in DECLARATIONS}
 
 
 def test_a_missing_month_is_a_shaded_slot_and_a_missing_year_breaks_the_line(tiny_site):

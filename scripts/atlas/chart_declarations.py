@@ -117,8 +117,14 @@ def check_declarations(pkg: DataPackage) -> list[Problem]:
     return problems
 
 
+def holds_a_typed_number(template: str) -> bool:
+    """A digit in a title or subtitle template is a number typed in code, not computed from the data: the one
+    rule for the charts this package declares and those charts.py declares (tests/test_content.py)."""
+    return re.search(r"\d", template) is not None
+
+
 def _template(file: str, at: str, text: str) -> list[Problem]:
-    if re.search(r"\d", text):
+    if holds_a_typed_number(text):
         return [Problem(file, None, at, RULE, text, "no digit typed in: every number is a {name} computed from the data")]
     try:
         names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
