@@ -83,6 +83,6 @@ $(BENCH_STAMP): bench/package.json bench/package-lock.json
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
-## Screenshots of the main pages for the README (needs Debian's chromium).
+## Screenshots of the main pages for the README (needs Debian's chromium and a Japanese font: fonts-ipafont-gothic).
 screenshots: site
 	$(PY) scripts/screenshots.py

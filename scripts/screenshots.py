@@ -1,4 +1,5 @@
-"""Screenshots of the main pages for the README: `make screenshots` (needs Debian's chromium).
+"""Screenshots of the main pages for the README: `make screenshots` (needs Debian's chromium, and a Japanese
+font such as Debian's fonts-ipafont-gothic: without one, the Japanese names on the pages show as boxes).
 
 Serves build/site on a local port, opens each page in Chromium at a desktop and a phone width, and
 writes PNGs to screenshots/ (outside docs/, so the site does not carry them).
@@ -6,6 +7,7 @@ writes PNGs to screenshots/ (outside docs/, so the site does not carry them).
 from __future__ import annotations
 
 import functools
+import subprocess
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +31,9 @@ class Quiet(SimpleHTTPRequestHandler):
 def main() -> int:
     if not (SITE / "index.html").exists():
         print("build the site first: make site", file=sys.stderr)
+        return 1
+    if not subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout.strip():
+        print("no Japanese font: install one (apt-get install fonts-ipafont-gothic), or the pictures show boxes", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
