@@ -687,7 +687,7 @@ def _lineage_draw(data, df, layout, events):
     bars = alt.Chart(kit.named(m[m["to"].notna()])).mark_bar(height=8, yOffset=7).encode(
         y=y, x=x, x2=alt.X2("to:Q"), color=alt.Color("maker:N", scale=colours, legend=None),
         opacity=alt.condition(alt.datum.running, alt.value(0.55), alt.value(1.0)), tooltip=tips)
-    launches = alt.Chart(kit.named(m[m["to"].isna()])).mark_point(shape="circle", size=60, filled=True, yOffset=7).encode(
+    launches = alt.Chart(kit.named(m[m["to"].isna()])).mark_point(shape="circle", size=60, filled=True, opacity=1, yOffset=7).encode(
         y=y, x=x, color=alt.Color("maker:N", scale=colours, legend=None), tooltip=tips)
     # A name starting right of the middle would run off the plot, so it is written to end at its bar's end instead.
     mid = (start + last_year) / 2
