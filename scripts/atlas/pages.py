@@ -209,7 +209,9 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     count = 0
     for name, fact in facts.fact_tables(pkg).items():
         df, key, values = tables[name], fact.key, fact.value
-        groups = [g for _, g in df.groupby(key, dropna=False, sort=True) if len(g) > 1]
+        # Only the rows whose key recurs are grouped: a group made of every single row cost most of this page's time.
+        repeated = df[df.duplicated(key, keep=False)]
+        groups = [g for _, g in repeated.groupby(key, dropna=False, sort=True) if len(g) > 1]
         if not groups:
             continue
         parts += [f"## {escape(pkg.resources[name].get('title', name))}", ""]
@@ -255,15 +257,23 @@ def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence,
         if name not in tables:  # the validator's claim-evidence rule stops a build before this
             continue
         df, pk = tables[name], pkg.primary_key(name)
-        text_keys = df[pk].apply(lambda col: col.map(cell_text)).apply(tuple, axis=1) if len(df) else pd.Series(dtype=object)
-        picked = [df[text_keys == key].head(1) for key in keys]
-        rows = pd.concat(picked) if picked else df.head(0)
+        first = _first_rows(df, pk)
+        rows = df.iloc[[first[key] for key in keys if key in first]]
         cols = [c for c in pk if c != "source_id"] + [c for c in evidence_columns(pkg, name) if c not in pk and c in df.columns]
         cols += ["source_id"] if "source_id" in df.columns else []
         title = escape(pkg.resources[name].get("title", name))
         parts += [f'<p class="atlas-evidence__table">{title} (<a href="{prefix}data/{escape(name)}/">{escape(name)}</a>), {len(rows)} '
                   f'{"row" if len(rows) == 1 else "rows"}:</p>', table_html(pkg, name, rows[cols], prefix)]
     return parts
+
+
+def _first_rows(df: pd.DataFrame, pk: list[str]) -> dict[tuple[str, ...], int]:
+    """The position of the first row of each key (the key's cells as text), worked out once per table: a claim's
+    evidence is looked up in it, where a scan of the table per claim cost most of the story page's time."""
+    first: dict[tuple[str, ...], int] = {}
+    for i, key in enumerate(zip(*(df[c].map(cell_text) for c in pk))):
+        first.setdefault(tuple(key), i)
+    return first
 
 
 def verdict_class(verdict: str) -> str:

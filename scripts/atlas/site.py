@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .chart_downloads import chart_citation, write_chart_downloads
 from .chartkit import DESKTOP, LAYOUTS
-from .charts import charts
+from .chart_pool import ChartPool
+from .charts import charts, declarations
 from .download_page import download_page
 from .downloads import write_downloads
 from .figures import figure_html, render_chart_files, svg_size
@@ -69,11 +70,12 @@ def copy_docs(pkg: DataPackage, docs: Path, stage: Path) -> Path:
     return staged
 
 
-def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files) -> Products:
+def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files,
+                   pool: ChartPool | None = None) -> Products:
     """Everything the data makes, written into `staged`: chart images and downloads, the generated pages, the
     published data and the Download page. `results` (the charts' ChartResults, `charts()` by default) and
-    `render` (which draws a result's files) let the preview reuse what an edit did not change."""
-    raw = {name: pkg.rows(name) for name in pkg.resources}
+    `render` (which draws a result's files) let the preview reuse what an edit did not change; `pool` (a clean
+    build's) builds and draws the charts in worker processes instead, from the package on disk."""
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures, chart_alts = {}, {}
     write_vega_runtime(staged / "assets" / "vega", pkg.root / "vendor" / "vega")
@@ -81,11 +83,15 @@ def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, r
     # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
     # one spec at a time whatever the number of callers.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
-        drawn = [(result, renderer.submit(render, result, staged / "charts"))
-                 for result in (charts(pkg, tables, raw) if results is None else results)]
-        generated = write_generated_pages(pkg, tables, staged)  # while the last images are drawn
-        for result, files in drawn:
-            paths = files.result()
+        if pool is not None and results is None and render is render_chart_files:
+            drawn = pool.charts(pkg.descriptor, len(declarations(pkg)), staged / "charts")
+        else:
+            raw = {name: pkg.rows(name) for name in pkg.resources}
+            drawn = [renderer.submit(lambda r: (r, render(r, staged / "charts")), result)
+                     for result in (charts(pkg, tables, raw) if results is None else results)]
+        generated = write_generated_pages(pkg, tables, staged)  # while the charts are drawn
+        for done in drawn:
+            result, paths = done.result()
             chart_alts[result.slug] = result.alt
             sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
             url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
@@ -121,14 +127,14 @@ def assemble_pages(pkg: DataPackage, tables: dict, docs: Path, staged: Path, pro
     add_findability(pkg, tables, staged, originals, products.generated, products.chart_alts, os.environ.get("ATLAS_SITE_URL"))
 
 
-def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
+def stage_docs(descriptor: Path, docs: Path, stage: Path, pool: ChartPool | None = None) -> Path:
     """Copy the hand-written docs and add everything generated; return the staged docs folder.
 
     The changelog and the citation are the project's own, found beside datapackage.json."""
     pkg = DataPackage(descriptor)
     tables = load_tables(pkg)
     staged = copy_docs(pkg, docs, stage)
-    assemble_pages(pkg, tables, docs, staged, stage_products(pkg, tables, staged))
+    assemble_pages(pkg, tables, docs, staged, stage_products(pkg, tables, staged, pool=pool))
     return staged
 
 
@@ -171,6 +177,11 @@ def swap_into_place(new_site: Path, site: Path) -> None:
 
 def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: Path = MKDOCS_YML,
                build_dir: Path = BUILD) -> Path:
+    with ChartPool() as pool:  # its workers start (and import) while the validation runs; they read nothing yet
+        return _build_site(descriptor, docs, config_file, build_dir, pool)
+
+
+def _build_site(descriptor: Path, docs: Path, config_file: Path, build_dir: Path, pool: ChartPool) -> Path:
     problems = validate_package(descriptor)
     if problems:
         raise BuildFailed("validation failed:\n" + "\n".join(map(str, problems)))
@@ -180,7 +191,7 @@ def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: P
         build_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".staging-", dir=build_dir) as tmp:
             stage = Path(tmp)
-            staged_docs = stage_docs(descriptor, docs, stage)
+            staged_docs = stage_docs(descriptor, docs, stage, pool)
             run_mkdocs(config_file, staged_docs, stage / "site")
             swap_into_place(stage / "site", build_dir / "site")
     finally:  # the epoch belongs to this build only, not to whatever the process builds next
