@@ -18,7 +18,7 @@ from .chartkit import DESKTOP, LAYOUTS
 from .chart_pool import ChartPool
 from .charts import charts, declarations
 from .download_page import download_page
-from .downloads import write_downloads
+from .downloads import finish_downloads, start_downloads
 from .figures import figure_html, render_chart_files, svg_size
 from .findable import add_findability
 from .package import DataPackage
@@ -71,10 +71,12 @@ def copy_docs(pkg: DataPackage, docs: Path, stage: Path) -> Path:
 
 
 def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files,
-                   pool: ChartPool | None = None) -> Products:
+                   pool: ChartPool | None = None, make_page=None, start=start_downloads, chart_zips: dict | None = None) -> Products:
     """Everything the data makes, written into `staged`: chart images and downloads, the generated pages, the
     published data and the Download page. `results` (the charts' ChartResults, `charts()` by default) and
-    `render` (which draws a result's files) let the preview reuse what an edit did not change; `pool` (a clean
+    `render` (which draws a result's files) and `make_page` (pages.write_generated_pages' `make`) let the preview
+    reuse what an edit did not change, `start` (downloads.start_downloads, or one that returns a future of it) lets it
+    write the published tables in another process, `chart_zips` keeps the charts' zips; `pool` (a clean
     build's) builds and draws the charts in worker processes instead, from the package on disk."""
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures, chart_alts = {}, {}
@@ -89,19 +91,22 @@ def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, r
             raw = {name: pkg.rows(name) for name in pkg.resources}
             drawn = [renderer.submit(lambda r: (r, render(r, staged / "charts")), result)
                      for result in (charts(pkg, tables, raw) if results is None else results)]
-        generated = write_generated_pages(pkg, tables, staged)  # while the charts are drawn
+        started = start(pkg, tables, staged / "data")
+        generated = write_generated_pages(pkg, tables, staged, make_page)  # while the charts are drawn
         for done in drawn:
             result, paths = done.result()
             chart_alts[result.slug] = result.alt
             sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
             url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
-            write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url)
+            write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url, chart_zips)
             figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
                                                      citation=chart_citation(pkg, result, url))
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
-    write_downloads(pkg, tables, staged / "data", staged / "charts")
+    if started is not None:
+        started.result()
+    finish_downloads(pkg, staged / "data", staged / "charts")
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
