@@ -47,7 +47,9 @@ def chart_citation(pkg: DataPackage, result: ChartResult | None, url: str) -> di
 
 
 def metadata(pkg: DataPackage, result: ChartResult, sources: pd.DataFrame, url: str) -> dict:
-    src = sources.set_index("source_id")
+    # One dict per cited source, not a pandas lookup per cell (a tenth of a second a build).
+    cited = set(result.source_ids)
+    src = {row["source_id"]: row for row in sources[sources["source_id"].isin(cited)].to_dict("records")}
     fields = {f.name: f for f in pkg.fields(result.resource)}
     measures = [{"column": h, "field": f, "title": fields[f].title, "unit": fields[f].unit, "description": fields[f].description}
                 for f, h in zip(result.table_fields, result.headers) if f in fields and fields[f].type in ("integer", "number")]
@@ -58,9 +60,9 @@ def metadata(pkg: DataPackage, result: ChartResult, sources: pd.DataFrame, url: 
     return {
         "slug": result.slug, "title": result.title, "subtitle": result.subtitle, "description": result.alt,
         "resource": result.resource, "measures": measures, "period": period, "rows": len(result.table),
-        "sources": [{"source_id": sid, "title": str(src.loc[sid, "title"]), "publisher": str(src.loc[sid, "publisher"]),
-                     "url": str(src.loc[sid, "url"]), "reliability": str(src.loc[sid, "reliability"])}
-                    for sid in result.source_ids if sid in src.index],
+        "sources": [{"source_id": sid, "title": str(src[sid]["title"]), "publisher": str(src[sid]["publisher"]),
+                     "url": str(src[sid]["url"]), "reliability": str(src[sid]["reliability"])}
+                    for sid in result.source_ids if sid in src],
         "license": [{"name": lic.get("name"), "path": lic.get("path")} for lic in pkg.meta.get("licenses", [])],
         "dataset": {"title": pkg.meta.get("title"), "version": pkg.meta.get("version"), "created": pkg.meta.get("created")},
         "citation": chart_citation(pkg, result, url)["full"],
