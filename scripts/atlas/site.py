@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,23 +84,31 @@ def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, r
     # vl-convert releases the GIL while it renders, so one thread drawing the images while this one builds the
     # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
     # one spec at a time whatever the number of callers.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
-        if pool is not None and results is None and render is render_chart_files:
-            drawn = pool.charts(pkg.descriptor, len(declarations(pkg)), staged / "charts")
-        else:
-            raw = {name: pkg.rows(name) for name in pkg.resources}
-            drawn = [renderer.submit(lambda r: (r, render(r, staged / "charts")), result)
-                     for result in (charts(pkg, tables, raw) if results is None else results)]
-        started = start(pkg, tables, staged / "data")
-        generated = write_generated_pages(pkg, tables, staged, make_page)  # while the charts are drawn
-        for done in drawn:
-            result, paths = done.result()
-            chart_alts[result.slug] = result.alt
-            sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
-            url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
-            write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url, chart_zips)
-            figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
-                                                     citation=chart_citation(pkg, result, url))
+    started = None
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+            # Whatever runs elsewhere is set going first: the chart workers, or the preview's helper process.
+            if pool is not None and results is None and render is render_chart_files:
+                drawn = pool.charts(pkg.descriptor, len(declarations(pkg)), staged / "charts")
+                started = start(pkg, tables, staged / "data")
+            else:
+                started = start(pkg, tables, staged / "data")
+                raw = {name: pkg.rows(name) for name in pkg.resources}
+                drawn = [renderer.submit(lambda r: (r, render(r, staged / "charts")), result)
+                         for result in (charts(pkg, tables, raw) if results is None else results)]
+            generated = write_generated_pages(pkg, tables, staged, make_page)  # while the charts are drawn
+            for done in drawn:
+                result, paths = done.result()
+                chart_alts[result.slug] = result.alt
+                sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
+                url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
+                write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url, chart_zips)
+                figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
+                                                         citation=chart_citation(pkg, result, url))
+    except BaseException:  # the helper writing the published tables (the preview's) is let finish before the folder goes
+        if started is not None:
+            wait([started])
+        raise
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
@@ -182,7 +190,7 @@ def swap_into_place(new_site: Path, site: Path) -> None:
 
 def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: Path = MKDOCS_YML,
                build_dir: Path = BUILD) -> Path:
-    with ChartPool() as pool:  # its workers start (and import) while the validation runs; they read nothing yet
+    with ChartPool() as pool:  # its workers start vl-convert while the validation runs; they read nothing yet
         return _build_site(descriptor, docs, config_file, build_dir, pool)
 
 
