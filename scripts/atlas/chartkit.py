@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 
 import altair as alt
+import altair.utils.schemapi as _schemapi
 import pandas as pd
 
 TEXT_PX = 13  # every chart text; at the narrowest width it is shown (scale >= 0.93) it stays above 12 CSS px
@@ -49,6 +50,31 @@ NO_FIGURE = "no figure"
 # layers are combined (seconds for a map's outlines); charts name their data instead, and the spec gets
 # the values once, in its top-level `datasets`, when it is written (charts.build).
 DATASETS: dict[str, list] = {}
+
+
+def _deep_copy(obj, by_ref):
+    """Altair's schemapi._deep_copy, less its waste: every Altair object holds every property its schema allows,
+    nearly all Undefined, and Altair copies each of them with a call of its own (half a million calls a build,
+    a second of CPU, when layers are combined). Undefined is a singleton, so it is kept as is; the copy is the same."""
+    if isinstance(obj, _schemapi.SchemaBase):
+        copier = getattr(obj, "__deepcopy__", None)
+        if copier:
+            with _schemapi.debug_mode(False):
+                return copier(obj)
+        args = [_deep_copy(arg, by_ref) for arg in obj._args]
+        kwds = {k: (v if v is _schemapi.Undefined or k in by_ref else _deep_copy(v, by_ref)) for k, v in obj._kwds.items()}
+        with _schemapi.debug_mode(False):
+            return obj.__class__(*args, **kwds)
+    if isinstance(obj, list):
+        return [_deep_copy(v, by_ref) for v in obj]
+    if isinstance(obj, dict):
+        return {k: (v if k in by_ref else _deep_copy(v, by_ref)) for k, v in obj.items()}
+    return obj
+
+
+# SchemaBase.copy looks the function up by name at each call (Altair 6.x); a later Altair without it keeps its own.
+if hasattr(_schemapi, "_deep_copy"):
+    _schemapi._deep_copy = _deep_copy
 
 
 def sized(chart, **properties):

@@ -184,6 +184,12 @@ def write_checksums(folder: Path) -> Path:
 
 
 def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path, charts: Path | None = None) -> list[Path]:
+    write_release_tables(pkg, tables, folder)
+    return finish_release(folder, charts)
+
+
+def write_release_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """What the release makes from the tables alone: the site writes it while the charts are still being drawn."""
     folder.mkdir(parents=True, exist_ok=True)
     for resource in pkg.resources:
         shutil.copyfile(pkg.path(resource), folder / f"{resource}.csv")
@@ -192,6 +198,10 @@ def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Pat
     (folder / "datapackage.json").write_text(json.dumps(published_descriptor(pkg), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_sqlite(pkg, tables, folder / f"{BUNDLE}.sqlite")
     write_zip(pkg, folder / f"{BUNDLE}.zip")
+
+
+def finish_release(folder: Path, charts: Path | None = None) -> list[Path]:
+    """The charts' own files and the checksums of everything, once the charts are drawn."""
     if charts is not None:  # each chart's own files, so that a citation of this release finds them
         copy_chart_files(charts, folder / "charts")
     write_checksums(folder)
@@ -212,7 +222,17 @@ def copy_chart_files(charts: Path, out: Path) -> None:
 
 def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path, charts: Path | None = None) -> list[Path]:
     """data/v<version>/ is written once, then copied to data/latest/ so the two are byte-identical."""
+    start_downloads(pkg, tables, out_dir)
+    return finish_downloads(pkg, out_dir, charts)
+
+
+def start_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """write_downloads in two halves: this one needs only the tables, finish_downloads the drawn charts."""
+    write_release_tables(pkg, tables, out_dir / f"v{pkg.meta['version']}")
+
+
+def finish_downloads(pkg: DataPackage, out_dir: Path, charts: Path | None = None) -> list[Path]:
     version_dir = out_dir / f"v{pkg.meta['version']}"
-    written = write_release(pkg, tables, version_dir, charts)
+    written = finish_release(version_dir, charts)
     shutil.copytree(version_dir, out_dir / "latest", dirs_exist_ok=True)
     return written

@@ -40,12 +40,15 @@ def render_chart_files(result: ChartResult, out_dir: Path) -> dict[str, Path]:
         spec_path = out_dir / f"{result.slug}{suffix}.vl.json"
         # Compact: the spec travels to the reader only when they ask for the interactive view, but maps make it large.
         spec_path.write_text(json.dumps(spec, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        svg = _accessible_svg(vlc.vegalite_to_svg(spec))
+        # Compiled to Vega once: the interactive view's spec and the images are drawn from the same compilation
+        # (vegalite_to_svg would compile it a second time; the SVG is the same either way).
+        vega = vlc.vegalite_to_vega(spec)
+        svg = _accessible_svg(vlc.vega_to_svg(vega))
         light, dark = out_dir / f"{result.slug}{suffix}.light.svg", out_dir / f"{result.slug}{suffix}.dark.svg"
         light.write_text(svg, encoding="utf-8")
         dark.write_text(dark_svg(svg), encoding="utf-8")
         paths[f"spec{suffix}"], paths[f"light{suffix}"], paths[f"dark{suffix}"] = spec_path, light, dark
-        paths.update(write_vega_specs(f"{result.slug}{suffix}", spec, out_dir))
+        paths.update(write_vega_specs(f"{result.slug}{suffix}", vega, out_dir))
         if layout is kit.DESKTOP:
             paths["png"] = out_dir / f"{result.slug}.png"
             paths["png"].write_bytes(_png(svg))
@@ -58,11 +61,11 @@ def _png(svg: str) -> bytes:
     return vlc.svg_to_png(solid, scale=1)  # the desktop layout at its own size: scale 2 cost seconds a map
 
 
-def write_vega_specs(slug: str, spec: dict, out_dir: Path) -> dict[str, Path]:
-    """<slug>.vg.json and <slug>.dark.vg.json: the spec compiled to Vega at build time, so the interactive
+def write_vega_specs(slug: str, vega: dict, out_dir: Path) -> dict[str, Path]:
+    """<slug>.vg.json and <slug>.dark.vg.json: the spec compiled to Vega at build time (`vega`), so the interactive
     view needs only the Vega runtime, not the Vega-Lite compiler (issue 12). The dark one is the light one
     with the theme's colours swapped, as the dark images are."""
-    compiled = json.dumps(vlc.vegalite_to_vega(spec), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    compiled = json.dumps(vega, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     out = {"vega": out_dir / f"{slug}.vg.json", "vega_dark": out_dir / f"{slug}.dark.vg.json"}
     out["vega"].write_text(compiled + "\n", encoding="utf-8")
     out["vega_dark"].write_text(dark_svg(compiled) + "\n", encoding="utf-8")

@@ -120,6 +120,74 @@ class ChartCache:
         return {k: out_dir / name for k, name in names.items()}
 
 
+def _reading(pkg, seen: set):
+    """pkg.rows, noting the tables read through it (the package's CSV reader, which code tables are read by)."""
+    rows = pkg.rows
+    return lambda name: (seen.add(name), rows(name))[1]
+
+
+class PageCache:
+    """Generated pages kept between rebuilds: a page is made again only when a table it read or the descriptor changed
+    (an edit to sources.csv leaves the conflicts page and the pages of tables that cite no source as they were)."""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[tuple, str]] = {}
+        self.made = 0
+
+    def maker(self, pkg, tables):
+        """`make(path, maker)` for pages.write_generated_pages."""
+        descriptor = file_hash(pkg.descriptor)
+        hashes = {name: file_hash(pkg.path(name)) for name in pkg.resources}
+        self.made = 0
+
+        def make(rel, maker):
+            cached = self.pages.get(rel)
+            if cached and cached[0][0] == descriptor and all(hashes.get(n) == h for n, h in cached[0][1]):
+                return cached[1]
+            seen: set[str] = set()
+            pkg.rows = _reading(pkg, seen)
+            try:
+                text = maker(Recorder(tables, seen))
+            finally:
+                del pkg.rows
+            self.made += 1
+            self.pages[rel] = ((descriptor, tuple(sorted((n, hashes.get(n, "")) for n in seen))), text)
+            return text
+
+        return make
+
+
+class FigureCache:
+    """Figure HTML kept between rebuilds, by what it is made of: the chart's result (the same object while ChartCache
+    keeps it), its sizes and citation, the rows of the sources it cites, and the page's depth."""
+
+    def __init__(self):
+        self.made: dict[tuple, tuple[object, str]] = {}  # the result is held with its HTML, so its id is not reused
+        self.used: set[tuple] = set()
+
+    def prune(self) -> None:
+        self.made = {k: v for k, v in self.made.items() if k in self.used}
+        self.used = set()
+
+    def wrap(self, make):
+        """`make`: site.stage_products' functools.partial(figure_html, result, pkg, sources, sizes=..., citation=...)."""
+        result, _pkg, sources = make.args
+        ids = set(result.source_ids) | set(result.extra_sources)
+        if "source_id" in result.rows.columns:
+            ids |= set(result.rows["source_id"].dropna())
+        cited = sources[sources["source_id"].isin(ids)].to_csv(index=False)
+        base = (result.slug, id(result), json.dumps(make.keywords, sort_keys=True, default=str), cited)
+
+        def figure(prefix):
+            key = base + (prefix,)
+            self.used.add(key)
+            if key not in self.made:
+                self.made[key] = (result, make(prefix))
+            return self.made[key][1]
+
+        return figure
+
+
 def overlay(src: Path, dest: Path) -> None:
     """Copy the tree `src` over `dest`. The published data and chart files are hard-linked (they are large and
     nothing after this step writes to them); pages are copied, since the findability step rewrites them."""

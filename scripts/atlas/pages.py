@@ -5,8 +5,10 @@ Everything a page says about a field comes from datapackage.json.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -209,7 +211,9 @@ def conflicts_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     count = 0
     for name, fact in facts.fact_tables(pkg).items():
         df, key, values = tables[name], fact.key, fact.value
-        groups = [g for _, g in df.groupby(key, dropna=False, sort=True) if len(g) > 1]
+        # Only the rows whose key recurs are grouped: a group made of every single row cost most of this page's time.
+        repeated = df[df.duplicated(key, keep=False)]
+        groups = [g for _, g in repeated.groupby(key, dropna=False, sort=True) if len(g) > 1]
         if not groups:
             continue
         parts += [f"## {escape(pkg.resources[name].get('title', name))}", ""]
@@ -245,8 +249,10 @@ def evidence_refs(evidence) -> list[tuple[str, tuple[str, ...]]]:
     return refs
 
 
-def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence, prefix: str) -> list[str]:
-    """One table per cited table, in the order first cited: each row's key columns, then what it says, then its source."""
+def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence, prefix: str, firsts: dict | None = None) -> list[str]:
+    """One table per cited table, in the order first cited: each row's key columns, then what it says, then its source.
+    `firsts` keeps each table's key positions (_first_rows) from one claim to the next."""
+    firsts = {} if firsts is None else firsts
     by_table: dict[str, list[tuple[str, ...]]] = {}
     for name, key in evidence_refs(evidence):
         by_table.setdefault(name, []).append(key)
@@ -255,15 +261,25 @@ def evidence_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], evidence,
         if name not in tables:  # the validator's claim-evidence rule stops a build before this
             continue
         df, pk = tables[name], pkg.primary_key(name)
-        text_keys = df[pk].apply(lambda col: col.map(cell_text)).apply(tuple, axis=1) if len(df) else pd.Series(dtype=object)
-        picked = [df[text_keys == key].head(1) for key in keys]
-        rows = pd.concat(picked) if picked else df.head(0)
+        if name not in firsts:
+            firsts[name] = _first_rows(df, pk)
+        first = firsts[name]
+        rows = df.iloc[[first[key] for key in keys if key in first]]
         cols = [c for c in pk if c != "source_id"] + [c for c in evidence_columns(pkg, name) if c not in pk and c in df.columns]
         cols += ["source_id"] if "source_id" in df.columns else []
         title = escape(pkg.resources[name].get("title", name))
         parts += [f'<p class="atlas-evidence__table">{title} (<a href="{prefix}data/{escape(name)}/">{escape(name)}</a>), {len(rows)} '
                   f'{"row" if len(rows) == 1 else "rows"}:</p>', table_html(pkg, name, rows[cols], prefix)]
     return parts
+
+
+def _first_rows(df: pd.DataFrame, pk: list[str]) -> dict[tuple[str, ...], int]:
+    """The position of the first row of each key (the key's cells as text), worked out once per table: a claim's
+    evidence is looked up in it, where a scan of the table per claim cost most of the story page's time."""
+    first: dict[tuple[str, ...], int] = {}
+    for i, key in enumerate(zip(*(df[c].map(cell_text) for c in pk))):
+        first.setdefault(tuple(key), i)
+    return first
 
 
 def verdict_class(verdict: str) -> str:
@@ -296,6 +312,7 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     so Markdown never reads it as markup and no cell can become a `[[chart:...]]` marker."""
     prefix = root_prefix("story.md")
     claims = tables["claims"]
+    firsts: dict = {}
     counts = claims["verdict"].value_counts()
     verdicts = codes.codes(pkg, codes.table_of(pkg, "claims", "verdict"))
     summary = ", ".join(f"{counts[v]} {escape(v)}" for v in verdicts if v in counts)
@@ -317,7 +334,7 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
                   f'<p class="atlas-claim__reason">{escape(cell_text(c.reason))}</p>']
         if cell_text(c.notes):
             parts.append(f'<p class="atlas-claim__notes">Note: {escape(cell_text(c.notes))}</p>')
-        evidence = evidence_tables(pkg, tables, c.evidence, prefix)
+        evidence = evidence_tables(pkg, tables, c.evidence, prefix, firsts)
         parts += ['<div class="atlas-evidence">', *(evidence or ['<p class="atlas-evidence__none">No row of the atlas checks this claim.</p>']), "</div>"]
         parts += [f'<p class="atlas-claim__source">Claim stated in: {_source_line(tables["sources"], cell_text(c.source_id), prefix)}</p>',
                   "</section>", ""]
@@ -325,17 +342,24 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     return "\n".join(parts)
 
 
-def write_generated_pages(pkg: DataPackage, tables: dict[str, pd.DataFrame], docs: Path) -> list[Path]:
-    out = []
-    data_dir = docs / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    pages = {data_dir / "index.md": data_index_page(pkg, tables), docs / "sources.md": sources_page(pkg, tables),
-             docs / "conflicts.md": conflicts_page(pkg, tables)}
+def page_makers(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> dict[str, Callable[[dict[str, pd.DataFrame]], str]]:
+    """The generated pages, by path in the docs, each made from the tables it is given: the preview (incremental.PageCache)
+    makes again only those that read a table an edit changed."""
+    makers = {"data/index.md": functools.partial(data_index_page, pkg), "sources.md": functools.partial(sources_page, pkg),
+              "conflicts.md": functools.partial(conflicts_page, pkg)}
     if "claims" in tables:
-        pages[docs / "story.md"] = story_page(pkg, tables)
+        makers["story.md"] = functools.partial(story_page, pkg)
     for resource in pkg.resources:
-        pages[data_dir / f"{resource}.md"] = resource_page(pkg, resource, tables)
-    for path, text in pages.items():
-        path.write_text(text, encoding="utf-8")
+        makers[f"data/{resource}.md"] = functools.partial(resource_page, pkg, resource)
+    return makers
+
+
+def write_generated_pages(pkg: DataPackage, tables: dict[str, pd.DataFrame], docs: Path, make=None) -> list[Path]:
+    """Every generated page written into `docs`; `make(path, maker)` (default: `maker(tables)`) gives a page's text."""
+    out = []
+    (docs / "data").mkdir(parents=True, exist_ok=True)
+    for rel, maker in page_makers(pkg, tables).items():
+        path = docs / rel
+        path.write_text(maker(tables) if make is None else make(rel, maker), encoding="utf-8")
         out.append(path)
     return out

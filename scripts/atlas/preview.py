@@ -17,6 +17,7 @@ back. `make site` is unchanged: it validates first and swaps a complete build in
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
@@ -33,7 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from .incremental import ChartCache, file_hash, fingerprint, overlay, sync
+from .incremental import ChartCache, FigureCache, PageCache, file_hash, fingerprint, overlay, sync
 from .paths import ROOT
 
 HOST = "127.0.0.1"
@@ -57,6 +58,32 @@ def validate_lines(descriptor: str) -> list[str]:
         return [str(p) for p in validate_package(Path(descriptor))]
     except Exception as e:  # a crash in a check is one line, as in `make validate`
         return [str(Problem(str(descriptor), None, None, "validator-error", f"{type(e).__name__}: {e}", "a package the checks can read"))]
+
+
+_TABLES: dict = {}  # the downloads helper's tables: resource -> ((descriptor, file) hashes, DataFrame)
+
+
+def stage_downloads(descriptor: str, data_dir: str, epoch: str) -> None:
+    """downloads.start_downloads (the published tables, the SQLite file, the zip), run in the helper process while
+    the preview's own process makes the pages: on two cores a data edit is shown that much sooner. The helper reads
+    the package itself, again only the CSVs whose bytes changed."""
+    from .downloads import start_downloads
+    from .package import DataPackage
+    from .tables import load_table
+
+    os.environ["SOURCE_DATE_EPOCH"] = epoch  # the zip's timestamps, as the preview's process has them
+    pkg = DataPackage(Path(descriptor))
+    hashed = file_hash(pkg.descriptor)
+    for name in pkg.resources:
+        key = (hashed, file_hash(pkg.path(name)))
+        if name not in _TABLES or _TABLES[name][0] != key:
+            _TABLES[name] = (key, load_table(pkg, name))
+    start_downloads(pkg, {name: _TABLES[name][1].copy() for name in pkg.resources}, Path(data_dir))
+
+
+def _warm_helper() -> None:
+    import atlas.downloads  # noqa: F401
+    import atlas.tables  # noqa: F401
 
 
 def _warm() -> None:
@@ -113,8 +140,18 @@ def theme_env(theme):
     if key not in _ENVS:
         env = theme.get_env()
         names = env.list_templates()
-        env.list_templates = lambda extensions=None, filter_func=None: [
-            n for n in names if (filter_func is None or filter_func(n)) and (extensions is None or n.rsplit(".", 1)[-1] in extensions)]
+        listed: dict = {}
+
+        def list_templates(extensions=None, filter_func=None):
+            # MkDocs lists the theme's static files with a filter made afresh each build from mkdocs.yml (which
+            # cannot change without a restart): the same filter code gives the same list, kept by that code.
+            code = (getattr(filter_func, "__code__", filter_func), tuple(extensions or ()))
+            if code not in listed:
+                listed[code] = [n for n in names if (filter_func is None or filter_func(n))
+                                and (extensions is None or n.rsplit(".", 1)[-1] in extensions)]
+            return list(listed[code])
+
+        env.list_templates = list_templates
         _ENVS[key] = env
     return _ENVS[key]
 
@@ -140,6 +177,32 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, dirty: bool)
     merge_search_index(site_dir, before)
 
 
+@contextlib.contextmanager
+def kept_site_card(cards: dict):
+    """share_cards.write_site_card, drawn again only when its spec changes (a quarter of a second of every rebuild,
+    for an image made of the package's title and release date). Wrapped here, around the preview's own call of
+    assemble_pages, so that `make site` draws it as before."""
+    from . import findable
+    from .share_cards import CARD, site_card_spec, write_site_card
+
+    def write(pkg, release_date, docs):
+        key = json.dumps(site_card_spec(pkg, release_date), sort_keys=True)
+        if key not in cards:
+            cards.clear()
+            cards[key] = write_site_card(pkg, release_date, docs).read_bytes()
+            return docs / CARD
+        path = docs / CARD
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(cards[key])
+        return path
+
+    findable.write_site_card = write
+    try:
+        yield
+    finally:
+        findable.write_site_card = write_site_card
+
+
 class Preview:
     """The preview's state: the staged docs (build/preview/docs), the site MkDocs builds from them
     (build/preview/site), what the last data build made, and the last validation's lines."""
@@ -153,6 +216,10 @@ class Preview:
         self.stage = self.out / "docs"
         self.site = self.out / "site"
         self.charts = ChartCache(self.out / "charts-cache")
+        self.pages = PageCache()
+        self.figures = FigureCache()
+        self.chart_zips: dict = {}
+        self.cards: dict = {}
         self.seen: dict[str, dict] = {}
         self.tables: dict[str, tuple[tuple, object]] = {}  # resource -> ((descriptor, file) hashes, DataFrame)
         self.products = None  # (folder, Products, pkg, tables) of the last data build
@@ -163,6 +230,7 @@ class Preview:
         self.lock = threading.Lock()
         self.on_validated = lambda: None
         self.validator = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_warm)
+        self.helper = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_warm_helper)
 
     # --- what changed ---------------------------------------------------------------------------------
     def watched(self) -> dict[str, list[Path]]:
@@ -250,7 +318,9 @@ class Preview:
             folder = Path(tempfile.mkdtemp(prefix=".products-", dir=self.out))
             raw = {name: pkg.rows(name) for name in pkg.resources}
             try:
-                products = stage_products(pkg, tables, folder, self.charts.results_for(pkg, tables, raw), self.charts.render)
+                products = stage_products(pkg, tables, folder, self.charts.results_for(pkg, tables, raw), self.charts.render,
+                                          make_page=self.pages.maker(pkg, tables), start=self.start_downloads,
+                                          chart_zips=self.chart_zips)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
@@ -258,12 +328,14 @@ class Preview:
             # edited page's markers are replaced from these until the data changes.
             products.makers = {kind: {name: functools.lru_cache(maxsize=None)(make) for name, make in makers.items()}
                                for kind, makers in products.makers.items()}
+            self.figures.prune()  # what the last build used stays; the figures of this one are made as pages ask
+            products.makers["chart"] = {slug: self.figures.wrap(make.__wrapped__) for slug, make in products.makers["chart"].items()}
             self.charts.prune()
             if self.products is not None:
                 shutil.rmtree(self.products[0], ignore_errors=True)
             self.products = (folder, products, pkg, tables)
         folder, products, pkg, tables = self.products
-        with tempfile.TemporaryDirectory(prefix=".next-", dir=self.out) as tmp:
+        with tempfile.TemporaryDirectory(prefix=".next-", dir=self.out) as tmp, kept_site_card(self.cards):
             staged = copy_docs(pkg, self.docs, Path(tmp))
             overlay(folder, staged)
             moved = type(products)(products.makers, [staged / p.relative_to(folder) for p in products.generated], products.chart_alts)
@@ -275,6 +347,9 @@ class Preview:
             mkdocs_build(self.config_file, self.stage, self.site, dirty=self.rendered)
             self.rendered = True
         return changed
+
+    def start_downloads(self, pkg, tables, data_dir: Path) -> Future:
+        return self.helper.submit(stage_downloads, str(pkg.descriptor), str(data_dir), os.environ["SOURCE_DATE_EPOCH"])
 
     def load_tables(self, pkg) -> dict:
         """tables.load_tables, reading again only the CSVs that changed (each build gets its own copies)."""
@@ -298,6 +373,7 @@ class Preview:
             return
         print("preview: the code changed; starting again", file=sys.stderr)
         self.validator.shutdown(cancel_futures=True)
+        self.helper.shutdown(cancel_futures=True)
         os.execv(sys.executable, [sys.executable, "-m", "atlas", "serve", *sys.argv[2:]])
 
     # --- what the server shows ------------------------------------------------------------------------
@@ -374,4 +450,5 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
         preview.validator.shutdown(cancel_futures=True)
+        preview.helper.shutdown(cancel_futures=True)
     return 0

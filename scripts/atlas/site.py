@@ -8,16 +8,17 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .chart_downloads import chart_citation, write_chart_downloads
 from .chartkit import DESKTOP, LAYOUTS
-from .charts import charts
+from .chart_pool import ChartPool
+from .charts import charts, declarations
 from .download_page import download_page
-from .downloads import write_downloads
+from .downloads import finish_downloads, start_downloads
 from .figures import figure_html, render_chart_files, svg_size
 from .findable import add_findability
 from .package import DataPackage
@@ -69,33 +70,51 @@ def copy_docs(pkg: DataPackage, docs: Path, stage: Path) -> Path:
     return staged
 
 
-def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files) -> Products:
+def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, render=render_chart_files,
+                   pool: ChartPool | None = None, make_page=None, start=start_downloads, chart_zips: dict | None = None) -> Products:
     """Everything the data makes, written into `staged`: chart images and downloads, the generated pages, the
     published data and the Download page. `results` (the charts' ChartResults, `charts()` by default) and
-    `render` (which draws a result's files) let the preview reuse what an edit did not change."""
-    raw = {name: pkg.rows(name) for name in pkg.resources}
+    `render` (which draws a result's files) and `make_page` (pages.write_generated_pages' `make`) let the preview
+    reuse what an edit did not change, `start` (downloads.start_downloads, or one that returns a future of it) lets it
+    write the published tables in another process, `chart_zips` keeps the charts' zips; `pool` (a clean
+    build's) builds and draws the charts in worker processes instead, from the package on disk."""
     site_url = os.environ.get("ATLAS_SITE_URL", "").rstrip("/")
     figures, chart_alts = {}, {}
     write_vega_runtime(staged / "assets" / "vega", pkg.root / "vendor" / "vega")
     # vl-convert releases the GIL while it renders, so one thread drawing the images while this one builds the
     # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
     # one spec at a time whatever the number of callers.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
-        drawn = [(result, renderer.submit(render, result, staged / "charts"))
-                 for result in (charts(pkg, tables, raw) if results is None else results)]
-        generated = write_generated_pages(pkg, tables, staged)  # while the last images are drawn
-        for result, files in drawn:
-            paths = files.result()
-            chart_alts[result.slug] = result.alt
-            sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
-            url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
-            write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url)
-            figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
-                                                     citation=chart_citation(pkg, result, url))
+    started = None
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+            # Whatever runs elsewhere is set going first: the chart workers, or the preview's helper process.
+            if pool is not None and results is None and render is render_chart_files:
+                drawn = pool.charts(pkg.descriptor, len(declarations(pkg)), staged / "charts")
+                started = start(pkg, tables, staged / "data")
+            else:
+                started = start(pkg, tables, staged / "data")
+                raw = {name: pkg.rows(name) for name in pkg.resources}
+                drawn = [renderer.submit(lambda r: (r, render(r, staged / "charts")), result)
+                         for result in (charts(pkg, tables, raw) if results is None else results)]
+            generated = write_generated_pages(pkg, tables, staged, make_page)  # while the charts are drawn
+            for done in drawn:
+                result, paths = done.result()
+                chart_alts[result.slug] = result.alt
+                sizes = {layout.name: svg_size(paths["light" + ("" if layout is DESKTOP else f".{layout.name}")]) for layout in LAYOUTS}
+                url = f"{site_url}/{'' if result.page == 'index' else result.page + '/'}#chart-{result.slug}"
+                write_chart_downloads(pkg, result, tables["sources"], staged / "charts", url, chart_zips)
+                figures[result.slug] = functools.partial(figure_html, result, pkg, tables["sources"], sizes=sizes,
+                                                         citation=chart_citation(pkg, result, url))
+    except BaseException:  # the helper writing the published tables (the preview's) is let finish before the folder goes
+        if started is not None:
+            wait([started])
+        raise
 
     blocks = {name: functools.partial(block, pkg, tables) for name, block in BLOCKS.items()}
     blocks["plant-names"] = functools.partial(plant_names, pkg, tables)
-    write_downloads(pkg, tables, staged / "data", staged / "charts")
+    if started is not None:
+        started.result()
+    finish_downloads(pkg, staged / "data", staged / "charts")
     citation_file = pkg.root / "CITATION.cff"
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
@@ -121,14 +140,14 @@ def assemble_pages(pkg: DataPackage, tables: dict, docs: Path, staged: Path, pro
     add_findability(pkg, tables, staged, originals, products.generated, products.chart_alts, os.environ.get("ATLAS_SITE_URL"))
 
 
-def stage_docs(descriptor: Path, docs: Path, stage: Path) -> Path:
+def stage_docs(descriptor: Path, docs: Path, stage: Path, pool: ChartPool | None = None) -> Path:
     """Copy the hand-written docs and add everything generated; return the staged docs folder.
 
     The changelog and the citation are the project's own, found beside datapackage.json."""
     pkg = DataPackage(descriptor)
     tables = load_tables(pkg)
     staged = copy_docs(pkg, docs, stage)
-    assemble_pages(pkg, tables, docs, staged, stage_products(pkg, tables, staged))
+    assemble_pages(pkg, tables, docs, staged, stage_products(pkg, tables, staged, pool=pool))
     return staged
 
 
@@ -171,6 +190,11 @@ def swap_into_place(new_site: Path, site: Path) -> None:
 
 def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: Path = MKDOCS_YML,
                build_dir: Path = BUILD) -> Path:
+    with ChartPool() as pool:  # its workers start vl-convert while the validation runs; they read nothing yet
+        return _build_site(descriptor, docs, config_file, build_dir, pool)
+
+
+def _build_site(descriptor: Path, docs: Path, config_file: Path, build_dir: Path, pool: ChartPool) -> Path:
     problems = validate_package(descriptor)
     if problems:
         raise BuildFailed("validation failed:\n" + "\n".join(map(str, problems)))
@@ -180,7 +204,7 @@ def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: P
         build_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".staging-", dir=build_dir) as tmp:
             stage = Path(tmp)
-            staged_docs = stage_docs(descriptor, docs, stage)
+            staged_docs = stage_docs(descriptor, docs, stage, pool)
             run_mkdocs(config_file, staged_docs, stage / "site")
             swap_into_place(stage / "site", build_dir / "site")
     finally:  # the epoch belongs to this build only, not to whatever the process builds next
