@@ -67,10 +67,10 @@ lock:
 	  echo "# Regenerate: make lock"; .lockenv/bin/pip freeze; } > requirements.txt
 	rm -rf .lockenv
 
-## Refresh vendor/vega/ from the npm package pinned in package-lock.json (the site serves it; make site needs no npm).
+## Rebuild vendor/vega/ (vega.min.js and LICENSE) from the npm packages pinned in package-lock.json, with the
+## esbuild pinned there (vendor/vega/build.mjs; the site serves the result, make site needs no npm).
 vendor: $(NODE_STAMP)
-	cp node_modules/vega/build/vega.min.js vendor/vega/vega.min.js
-	cp node_modules/vega/LICENSE vendor/vega/LICENSE
+	node vendor/vega/build.mjs
 	sed -i "1s/.*/# Vega $$(node -p 'require("./node_modules/vega/package.json").version')/" vendor/vega/SOURCE.md
 
 BENCH_STAMP := bench/node_modules/.installed
