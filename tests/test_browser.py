@@ -36,8 +36,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The site built as the Pages workflow builds it, with its address known (Material's instant
-    navigation needs site_url), served on that address."""
+    """The site built as the Pages workflow builds it, with its address known, served on that address."""
     from atlas.site import build_site
 
     site_dir = tmp_path_factory.mktemp("served")
@@ -196,23 +195,6 @@ def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server)
         snippets = v.page.locator("pre.atlas-snippet code").all_inner_texts()
         assert snippets and not [s for s in snippets if "https://SITE/" in s]
         assert any(f"{server}/data/latest/sales.csv" in s for s in snippets)
-        v.assert_clean()
-
-
-def test_charts_are_wired_again_after_instant_navigation(browser, server):
-    with Visit(browser, server, 1280) as v:
-        # Material learns which links are its own from sitemap.xml; a click before that is a full page load.
-        with v.page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
-            v.page.goto(server + "/", wait_until="load")
-        v.page.wait_for_load_state("networkidle")
-        v.page.evaluate("window.__sameDocument = true")
-        v.page.locator("a.md-nav__link[href$='/market/']:visible").first.click()
-        v.page.wait_for_url(server + "/market/")
-        v.page.wait_for_selector("figure.atlas-chart .atlas-chart__explore:visible")
-        # Material swapped the content in place (instant navigation), and the new charts answer the button.
-        assert v.page.evaluate("window.__sameDocument === true")
-        v.page.locator("figure.atlas-chart .atlas-chart__explore").first.click()
-        v.page.wait_for_selector("figure.atlas-chart[data-live='ready']", timeout=20000)
         v.assert_clean()
 
 

@@ -1,8 +1,8 @@
 /* Kei EV Atlas charts: every chart arrives as a static SVG. The interactive view is loaded only when a
  * reader presses "Explore interactively" (never on hover or focus), from the site's own copy of the Vega
- * runtime (Vega's own build, no Vega-Lite), and draws the spec compiled to Vega at build time (charts/<slug>.vg.json, or .dark.vg.json),
+ * runtime (Vega 6.2.0 less the transforms no chart uses, see vendor/vega/SOURCE.md; no Vega-Lite), and draws the spec compiled to Vega at build time (charts/<slug>.vg.json, or .dark.vg.json),
  * so the browser compiles nothing. Tooltips answer a tap as well as a
- * hover. Re-rendered on Material's instant navigation and on the light/dark switch. */
+ * hover. Re-rendered on the light/dark switch. */
 (function () {
   "use strict";
   var RUNTIME = new URL("../vega/vega-runtime.js", document.currentScript.src).href;
