@@ -87,13 +87,18 @@ def test_vega_runtime_is_served_by_the_site(built_site):
     the static images with (so the live chart and its image agree)."""
     import vl_convert
 
-    from atlas.paths import ROOT
-
     served = built_site / "assets" / "vega"
     assert sorted(p.name for p in served.iterdir()) == ["LICENSE-vega.txt", "vega-runtime.js"]
-    assert (served / "vega-runtime.js").read_bytes() == (ROOT / "vendor" / "vega" / "vega.min.js").read_bytes()
-    assert (served / "LICENSE-vega.txt").read_bytes() == (ROOT / "vendor" / "vega" / "LICENSE").read_bytes()
-    assert (ROOT / "vendor" / "vega" / "SOURCE.md").read_text(encoding="utf-8").splitlines()[0] == f"# Vega {vl_convert.get_vega_version()}"
+    assert_is_the_vendored_vega(served / "vega-runtime.js", served / "LICENSE-vega.txt", vl_convert.get_vega_version())
+
+
+def assert_is_the_vendored_vega(runtime, licence, version):
+    """`runtime` and `licence` are vendor/vega/'s files byte for byte, and SOURCE.md names `version`."""
+    from atlas.paths import ROOT
+
+    vendored = ROOT / "vendor" / "vega"
+    assert (runtime.read_bytes(), licence.read_bytes()) == ((vendored / "vega.min.js").read_bytes(), (vendored / "LICENSE").read_bytes())
+    assert (vendored / "SOURCE.md").read_text(encoding="utf-8").splitlines()[0] == f"# Vega {version}"
 
 
 @pytest.mark.node
@@ -122,9 +127,7 @@ def test_vendored_vega_is_the_pinned_npm_build_unchanged(tmp_path):
                           capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE", "vega.min.js"]
-    assert (tmp_path / "vega.min.js").read_bytes() == (ROOT / "vendor" / "vega" / "vega.min.js").read_bytes()
-    assert (tmp_path / "LICENSE").read_bytes() == (ROOT / "vendor" / "vega" / "LICENSE").read_bytes()
-    assert (ROOT / "vendor" / "vega" / "SOURCE.md").read_text(encoding="utf-8").splitlines()[0] == f"# Vega {vega['version']}"
+    assert_is_the_vendored_vega(tmp_path / "vega.min.js", tmp_path / "LICENSE", vega["version"])
 
 
 @pytest.mark.node
