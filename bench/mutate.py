@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -55,6 +56,9 @@ pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]
 # has drawn charts hangs in vl-convert, whose rendering thread does not survive the fork.
 process_isolation = "forkserver"
 """
+# The charts drawn in the test process itself: mutmut maps a test to the functions it runs by tracing that process,
+# and a chart drawn in the build's worker processes (chart_pool.py) would be credited to no test ("no tests").
+ENV = {**os.environ, "ATLAS_CHART_WORKERS": "0"}
 MODULES = ["periods", "rules", "derived", "problems", "textchecks", "frictionless_check", "validate", "tables", "package", "release",
            "descriptor_checks", "chart_declarations", "codes", "facts", "charts", "chartkit", "figures", "pages", "blocks", "downloads", "download_page",
            "chart_downloads"]
@@ -105,7 +109,7 @@ def generate() -> None:
     """Have mutmut write every mutant (and its map of which tests call which function) without running any:
     mutmut 3 has no command for that alone, so this asks it to run a name no mutant has, which it refuses
     after the mutants are written."""
-    subprocess.run([str(MUTMUT), "run", "atlas.no-such-module.*"], cwd=WORK, capture_output=True)
+    subprocess.run([str(MUTMUT), "run", "atlas.no-such-module.*"], cwd=WORK, capture_output=True, env=ENV)
 
 
 def credit_the_tiny_build() -> None:
@@ -167,7 +171,7 @@ def main() -> int:
         run = subprocess.CompletedProcess([], 0)
     else:
         names = chosen if chosen is not None else [f"atlas.{m}.*" for m in MODULES]
-        run = subprocess.run([str(MUTMUT), "run", "--max-children", "2", *names], cwd=WORK)
+        run = subprocess.run([str(MUTMUT), "run", "--max-children", "2", *names], cwd=WORK, env=ENV)
     found = results()
     if chosen is not None:
         found = {name: found.get(name, "not checked") for name in chosen}

@@ -162,6 +162,20 @@ def snapshot(site):
     return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+def test_charts_drawn_without_the_worker_pool_make_the_same_site(built_tiny, monkeypatch):
+    """ATLAS_CHART_WORKERS=0, mutation testing's setting (bench/mutate.py), draws the charts in the building
+    process, and the site is the same, byte for byte."""
+    from atlas.chart_pool import chart_pool
+
+    monkeypatch.setenv("ATLAS_CHART_WORKERS", "0")
+    with chart_pool() as pool:
+        assert pool is None
+    before = snapshot(built_tiny.site)
+    out = built_tiny.build()
+    assert (out.returncode, out.stderr) == (0, "")
+    assert snapshot(built_tiny.site) == before
+
+
 def test_failed_validation_leaves_the_previous_site_untouched(built_tiny):
     before = snapshot(built_tiny.site)
     built_tiny.set_cell("sales", 0, "units", "-5")

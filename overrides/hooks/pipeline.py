@@ -30,7 +30,7 @@ except ImportError:  # `mkdocs build` run as is, at the repository's root
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, file_sort_key  # noqa: E402
 
-from atlas.chart_pool import ChartPool  # noqa: E402
+from atlas.chart_pool import chart_pool  # noqa: E402
 from atlas.package import DataPackage  # noqa: E402
 from atlas.site import BuildFailed, source_date_epoch, stage_docs  # noqa: E402
 from atlas.validate import validate_package  # noqa: E402
@@ -70,7 +70,7 @@ def on_files(files, config):
     stage = Path(tempfile.mkdtemp(prefix=".mkdocs-staging-", dir=project / "build"))
     _state["stage"] = stage
     try:
-        with ChartPool() as pool:  # the charts drawn on both cores, as make site draws them
+        with chart_pool() as pool:  # the charts drawn on both cores, as make site draws them
             staged = stage_docs(project / "datapackage.json", project / "docs", stage, pool)
     except BuildFailed as e:
         raise PluginError(str(e)) from e

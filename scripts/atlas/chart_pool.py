@@ -7,12 +7,16 @@ outlives the build: the pool and what its workers loaded end with it.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 WORKERS = 2
+# ATLAS_CHART_WORKERS=0 draws the charts in the building process: mutation testing (bench/mutate.py) maps each
+# test to the functions it runs by tracing this process, and code run in a worker is invisible to it.
+IN_PROCESS = "ATLAS_CHART_WORKERS"
 # What the chart code may read from the environment: the build's own settings, passed to every task, since a
 # fork server's children have the environment the server started with.
 ENV = ("SOURCE_DATE_EPOCH", "ATLAS_SITE_URL", "ATLAS_TODAY")
@@ -90,3 +94,8 @@ class ChartPool:
 
     def __exit__(self, *exc) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def chart_pool() -> contextlib.AbstractContextManager[ChartPool | None]:
+    """A ChartPool, or None (charts drawn in this process) where ATLAS_CHART_WORKERS=0."""
+    return contextlib.nullcontext() if os.environ.get(IN_PROCESS) == "0" else ChartPool()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .chart_downloads import chart_citation, write_chart_downloads
 from .chartkit import DESKTOP, LAYOUTS
-from .chart_pool import ChartPool
+from .chart_pool import ChartPool, chart_pool
 from .charts import charts, declarations
 from .download_page import download_page
 from .downloads import finish_downloads, start_downloads
@@ -190,11 +190,11 @@ def swap_into_place(new_site: Path, site: Path) -> None:
 
 def build_site(descriptor: Path = DATAPACKAGE, docs: Path = DOCS, config_file: Path = MKDOCS_YML,
                build_dir: Path = BUILD) -> Path:
-    with ChartPool() as pool:  # its workers start vl-convert while the validation runs; they read nothing yet
+    with chart_pool() as pool:  # its workers start vl-convert while the validation runs; they read nothing yet
         return _build_site(descriptor, docs, config_file, build_dir, pool)
 
 
-def _build_site(descriptor: Path, docs: Path, config_file: Path, build_dir: Path, pool: ChartPool) -> Path:
+def _build_site(descriptor: Path, docs: Path, config_file: Path, build_dir: Path, pool: ChartPool | None) -> Path:
     problems = validate_package(descriptor)
     if problems:
         raise BuildFailed("validation failed:\n" + "\n".join(map(str, problems)))
