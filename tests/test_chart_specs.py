@@ -18,7 +18,9 @@ import json
 import os
 from pathlib import Path
 
+import jsonschema
 import pytest
+from altair.vegalite.v6.schema.core import load_schema
 
 from test_content import CHARTS
 
@@ -71,6 +73,27 @@ def test_chart_spec_is_the_reviewed_one(tiny_site, slug, layout):
         kept.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         pytest.skip(f"wrote {kept.name}")
     assert differences(spec, json.loads(kept.read_text(encoding="utf-8"))) == []
+
+
+@pytest.fixture(scope="module")
+def vega_lite_schema():
+    schema = load_schema()  # the Vega-Lite schema Altair ships, the version the charts are written for
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=["desktop", "phone"])
+@pytest.mark.parametrize("slug", sorted(CHARTS))
+def test_chart_spec_is_valid_vega_lite(tiny_site, vega_lite_schema, slug, layout):
+    """The build skips Altair's schema checks (seconds a build, charts.build): each spec is checked here instead."""
+    spec = json.loads((tiny_site / "charts" / f"{slug}{layout}.vl.json").read_text(encoding="utf-8"))
+    assert [f"{list(e.absolute_path)}: {e.message:.120}" for e in vega_lite_schema.iter_errors(spec)] == []
+
+
+def test_the_schema_check_refuses_a_spec_vega_lite_does_not_allow(vega_lite_schema):
+    spec = {"data": {"values": []}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "ordinal"}}}
+    assert vega_lite_schema.is_valid(spec)
+    assert not vega_lite_schema.is_valid({**spec, "mark": "column"})
+    assert not vega_lite_schema.is_valid({**spec, "encoding": {"x": {"field": "a", "type": "ordinal", "sort": "upward"}}})
 
 
 def test_every_kept_spec_belongs_to_a_chart():

@@ -77,6 +77,11 @@ if hasattr(_schemapi, "_deep_copy"):
     _schemapi._deep_copy = _deep_copy
 
 
+def no_schema_checks():
+    """A context in which Altair builds objects without checking each against the schema."""
+    return _schemapi.debug_mode(False)
+
+
 def sized(chart, **properties):
     """`chart.properties(...)` without its copy: Altair's properties() deep-copies the whole (layered) chart
     to set a width or a title, about two seconds a build; a chart being drawn is nobody else's to share."""

@@ -1027,8 +1027,11 @@ def build(decl: Chart, data: Data) -> ChartResult:
     specs = {}
     for layout in kit.LAYOUTS:
         kit.DATASETS.clear()
-        chart = kit.sized(decl.draw(data, rows, layout, events), title=kit.title_params(title, subtitle, layout))
-        spec = chart.to_dict(validate=False)  # validated once, by vl-convert, when drawn; Altair's own check costs seconds
+        # Altair's checks against the Vega-Lite schema, of each object as it is made (debug mode) and of the whole
+        # spec, cost seconds a build and change no spec: tests/test_chart_specs.py checks every spec against the schema.
+        with kit.no_schema_checks():
+            chart = kit.sized(decl.draw(data, rows, layout, events), title=kit.title_params(title, subtitle, layout))
+            spec = chart.to_dict(validate=False)
         spec["datasets"] = dict(sorted(kit.DATASETS.items()))
         spec["config"] = kit.config()
         specs[layout.name] = spec

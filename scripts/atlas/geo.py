@@ -26,7 +26,11 @@ def _topology(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
+@lru_cache(maxsize=4)
+def _arcs(path: Path) -> list[list[tuple[float, float]]]:
+    """The topology's arcs decoded, once per file: a map is drawn in two layouts and its outlines checked by the
+    validator, and decoding the 50m file's arcs takes a quarter of a second. Read-only: each ring copies them."""
+    topology = _topology(path)
     sx, sy = topology["transform"]["scale"]
     tx, ty = topology["transform"]["translate"]
     out = []
@@ -50,8 +54,8 @@ def _ring(indexes: list[int], arcs) -> list[tuple[float, float]]:
 
 def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | None = None) -> list[dict]:
     """GeoJSON features of the countries in the project's world-atlas file, optionally only those with the given numeric ids."""
-    topology = _topology((root / ATLAS / name).resolve())
-    arcs = _arcs(topology)
+    path = (root / ATLAS / name).resolve()
+    topology, arcs = _topology(path), _arcs(path)
     features = []
     for geom in topology["objects"]["countries"]["geometries"]:
         if ids is not None and geom.get("id") not in ids:
