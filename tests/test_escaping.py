@@ -16,7 +16,7 @@ from atlas.facts import fact_keys
 from atlas.site import build_site
 from atlas.validate import validate_package
 
-PAYLOAD = '<script>alert("csv")</script><img src=x onerror=alert(2)>[md](javascript:alert(3))'
+PAYLOAD = '<!--/atlas:raw--><script>alert("csv")</script><img src=x onerror=alert(2)>[md](javascript:alert(3))'
 ESCAPED = "&lt;script&gt;alert("
 
 

@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files, file_sort_key  # noqa: E402
 
 from atlas.chart_pool import chart_pool  # noqa: E402
 from atlas.package import DataPackage  # noqa: E402
+from atlas.rawhtml import RawHtml  # noqa: E402
 from atlas.site import BuildFailed, source_date_epoch, stage_docs  # noqa: E402
 from atlas.validate import validate_package  # noqa: E402
 
@@ -44,6 +45,8 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
+    # In every build, staged or not: the generated HTML reaches Markdown as raw HTML, unparsed (rawhtml.py).
+    config.markdown_extensions.append(RawHtml())
     project = Path(config.config_file_path).resolve().parent
     _state["project"] = project
     _state["active"] = Path(config.docs_dir).resolve() == (project / "docs").resolve()

@@ -17,6 +17,7 @@ import vl_convert as vlc
 from . import chartkit as kit
 from .charts import ChartResult
 from .package import DataPackage
+from .rawhtml import mark
 
 
 def dark_svg(svg: str) -> str:
@@ -195,10 +196,10 @@ def figure_html(result: ChartResult, pkg: DataPackage, sources: pd.DataFrame, pr
     table = table_html(pkg, result.resource, result.table, prefix, result.headers)
     panels = [("Chart", chart), (f"Table ({len(result.table)} rows)", table), ("Sources", _sources_list(result, sources, prefix)),
               ("Download", download)]
-    return f"""<figure class="atlas-chart" id="chart-{slug}" data-spec="{prefix}charts/{slug}.vl.json" data-spec-phone="{prefix}charts/{slug}.phone.vl.json">
+    return mark(f"""<figure class="atlas-chart" id="chart-{slug}" data-spec="{prefix}charts/{slug}.vl.json" data-spec-phone="{prefix}charts/{slug}.phone.vl.json">
 {_tabs(slug, panels)}
 <figcaption><span class="atlas-chart__title">{escape(result.title)}.</span> Sources: {escape(source_line(result, sources))}.{escape(tier_note(result, sources))} {escape(cite.get("inline", ""))}</figcaption>
-</figure>"""
+</figure>""")
 
 
 def cell_text(value) -> str:
@@ -233,5 +234,5 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
             cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     # Rows of data stay out of the search index: it is loaded on every page, and must not grow with the data.
-    return (f'<div class="atlas-table-wrap" data-search-exclude><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-            + "\n".join(body) + "\n</tbody></table></div>")
+    return mark(f'<div class="atlas-table-wrap" data-search-exclude><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+                + "\n".join(body) + "\n</tbody></table></div>")

@@ -17,6 +17,7 @@ import pandas as pd
 from . import codes, facts
 from .figures import cell_text, table_html
 from .package import DataPackage
+from .rawhtml import mark
 from .rules import EVIDENCE_SEPARATOR, KEY_SEPARATOR
 
 MARKER = re.compile(r"^\[\[(chart|block):([a-z0-9-]+)\]\]$", re.MULTILINE)
@@ -74,7 +75,7 @@ def dictionary_html(pkg: DataPackage, resource: str) -> str:
             f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{cons}</td><td>{escape(f.description)}</td></tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Title", "Type", "Unit", "Constraints", "Description"))
-    return f'<div class="atlas-table-wrap"><table class="atlas-dictionary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+    return mark(f'<div class="atlas-table-wrap"><table class="atlas-dictionary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
 
 
 def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFrame]) -> str:
@@ -130,6 +131,8 @@ def data_index_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
 
     head = ('<thead><tr><th scope="col">Table</th><th scope="col">Rows</th><th scope="col">Download</th>'
             '<th scope="col">Description</th></tr></thead>')
+    fact_list, code_list = (mark(f'<div class="atlas-table-wrap"><table>\n{head}\n<tbody>\n{rows(names)}\n</tbody></table></div>')
+                            for names in ([r for r in pkg.resources if r not in code_tables], code_tables))
     return f"""# Data
 
 Every table of the atlas, with its data dictionary, a preview and its download. The whole package
@@ -137,21 +140,13 @@ is described by [`datapackage.json`](latest/datapackage.json) (a Frictionless Da
 Frictionless tool and the types, units, keys and sources come with the data.
 Licence: [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); cite as described on the [home page](../index.md#cite).
 
-<div class="atlas-table-wrap"><table>
-{head}
-<tbody>
-{rows(r for r in pkg.resources if r not in code_tables)}
-</tbody></table></div>
+{fact_list}
 
 ## Code tables
 
 What each code in the tables above means: one row per code, with the label the site shows for it.
 
-<div class="atlas-table-wrap"><table>
-{head}
-<tbody>
-{rows(code_tables)}
-</tbody></table></div>
+{code_list}
 """
 
 
@@ -193,8 +188,8 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
         # The tier and its label are CSV text: escaped, inside HTML tags on one line, never read as Markdown.
         sections.append(
             f'<h2 id="tier-{escape(tier)}">{escape(reliability)} {escape(tier)}: {escape(label)}</h2>\n\n'
-            f'<div class="atlas-table-wrap atlas-sources__tier" data-search-exclude style="contain-intrinsic-size: auto {len(rows) * SOURCE_ROW_PX}px">'
-            f'<table class="atlas-sources">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>\n")
+            + mark(f'<div class="atlas-table-wrap atlas-sources__tier" data-search-exclude style="contain-intrinsic-size: auto {len(rows) * SOURCE_ROW_PX}px">'
+                   f'<table class="atlas-sources">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>") + "\n")
     # The labels are CSV text: inside an HTML paragraph on one line, Markdown never reads them as markup.
     return f"""# Sources
 
@@ -326,18 +321,19 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     for c in claims.itertuples(index=False):
         cid = escape(cell_text(c.claim_id))
         verdict = cell_text(c.verdict)
-        parts += [f'<section class="atlas-claim" id="{cid}">',
+        section = [f'<section class="atlas-claim" id="{cid}">',
                   f'<h2 class="atlas-claim__text">{escape(cell_text(c.claim))}</h2>',
                   f'<p class="atlas-claim__meta"><span class="atlas-claim__kind">{escape(cell_text(c.kind))}</span> · '
                   f'verdict: <strong class="{escape(verdict_class(verdict))}">{escape(verdict)}</strong> · '
                   f'as of <time datetime="{escape(cell_text(c.verdict_date))}">{escape(cell_text(c.verdict_date))}</time></p>',
                   f'<p class="atlas-claim__reason">{escape(cell_text(c.reason))}</p>']
         if cell_text(c.notes):
-            parts.append(f'<p class="atlas-claim__notes">Note: {escape(cell_text(c.notes))}</p>')
+            section.append(f'<p class="atlas-claim__notes">Note: {escape(cell_text(c.notes))}</p>')
         evidence = evidence_tables(pkg, tables, c.evidence, prefix, firsts)
-        parts += ['<div class="atlas-evidence">', *(evidence or ['<p class="atlas-evidence__none">No row of the atlas checks this claim.</p>']), "</div>"]
-        parts += [f'<p class="atlas-claim__source">Claim stated in: {_source_line(tables["sources"], cell_text(c.source_id), prefix)}</p>',
-                  "</section>", ""]
+        section += ['<div class="atlas-evidence">', *(evidence or ['<p class="atlas-evidence__none">No row of the atlas checks this claim.</p>']), "</div>"]
+        section += [f'<p class="atlas-claim__source">Claim stated in: {_source_line(tables["sources"], cell_text(c.source_id), prefix)}</p>',
+                    "</section>"]
+        parts += [mark("\n".join(section)), ""]
     parts += ['<script type="application/ld+json">', claim_reviews(pkg, tables), "</script>", ""]
     return "\n".join(parts)
 
