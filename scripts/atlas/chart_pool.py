@@ -58,6 +58,12 @@ def build_and_draw(descriptor: str, index: int, out_dir: str, env: dict[str, str
     return result, render_chart_files(result, Path(out_dir))
 
 
+def draw_png(vega: dict) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vega_to_png(vega, scale=1)
+
+
 def _vl_convert_running() -> bool:
     """Whether this process has started vl-convert's runtime (its tokio and V8 threads), e.g. a test process that
     drew a chart before building a site. Where threads cannot be listed, assume it has."""
@@ -91,6 +97,10 @@ class ChartPool:
         # The last declared charts (the maps) are the slowest: asked for first, so no worker waits on one alone at the end.
         futures = {i: self.executor.submit(build_and_draw, str(descriptor), i, str(out_dir), env) for i in reversed(range(n))}
         return [futures[i] for i in range(n)]
+
+    def png(self, vega: dict) -> Future:
+        """A future of the PNG of a Vega spec, drawn by a worker: this process need not start vl-convert at all."""
+        return self.executor.submit(draw_png, vega)
 
     def __exit__(self, *exc) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .dataset_markup import add_dataset_markup, dataset_jsonld, jsonld_script
 from .feed import add_feed_link, releases, write_feed
-from .last_updated import add_last_updated, last_updated_html, release_date
+from .last_updated import add_last_updated, changelog_text, last_updated_html, release_date
 from .package import DataPackage
 from .pages import MARKER, root_prefix
 from .share_cards import share_meta, with_front_matter, write_site_card
@@ -36,9 +36,9 @@ def data_pages(staged: Path, originals: dict[str, str], generated: list[Path]) -
 
 
 def add_findability(pkg: DataPackage, tables: dict[str, pd.DataFrame], staged: Path, originals: dict[str, str],
-                    generated: list[Path], chart_alts: dict[str, str], site_url: str | None) -> None:
-    changelog_path = pkg.root / "CHANGELOG.md"
-    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else ""
+                    generated: list[Path], chart_alts: dict[str, str], site_url: str | None, site_card=None) -> None:
+    """`site_card`: a future of the site card's PNG, drawn elsewhere (a clean build's chart workers), or None."""
+    changelog = changelog_text(pkg)
     version = pkg.meta["version"]
     released = release_date(pkg, changelog)
     if changelog:
@@ -54,7 +54,10 @@ def add_findability(pkg: DataPackage, tables: dict[str, pd.DataFrame], staged: P
             data = dataset_jsonld(pkg, tables, staged / "data" / f"v{version}", prefix=root_prefix(page), site_url=site_url,
                                   first_released=min(dates), released=released, page_url=page_url(page))
             add_dataset_markup(staged / page, jsonld_script(data))
-    write_site_card(pkg, released, staged)
+    if site_card is None:
+        write_site_card(pkg, released, staged)
+    else:
+        write_site_card(pkg, released, staged, site_card.result())
     title = pkg.meta.get("title", pkg.meta["name"])
     for path in sorted(staged.rglob("*.md")):
         rel = path.relative_to(staged).as_posix()

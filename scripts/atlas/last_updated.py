@@ -12,6 +12,12 @@ from .release import CHANGELOG_ENTRY
 H1 = re.compile(r"^# .*$", re.MULTILINE)
 
 
+def changelog_text(pkg: DataPackage) -> str:
+    """The project's CHANGELOG.md, beside datapackage.json ("" when it has none)."""
+    path = pkg.root / "CHANGELOG.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def release_date(pkg: DataPackage, changelog: str) -> str:
     """The date of this version's entry in CHANGELOG.md; else the descriptor's `created` date."""
     for m in CHANGELOG_ENTRY.finditer(changelog):

@@ -52,10 +52,11 @@ def site_card_spec(pkg: DataPackage, release_date: str) -> dict:
     }
 
 
-def write_site_card(pkg: DataPackage, release_date: str, docs: Path) -> Path:
+def write_site_card(pkg: DataPackage, release_date: str, docs: Path, drawn: bytes | None = None) -> Path:
+    """The card, as `drawn` (the PNG a clean build's chart workers drew from site_card_spec) or drawn here."""
     path = docs / CARD
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(vlc.vega_to_png(site_card_spec(pkg, release_date), scale=1))
+    path.write_bytes(drawn if drawn is not None else vlc.vega_to_png(site_card_spec(pkg, release_date), scale=1))
     return path
 
 

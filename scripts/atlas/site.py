@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,11 +21,13 @@ from .download_page import download_page
 from .downloads import finish_downloads, start_downloads
 from .figures import figure_html, render_chart_files, svg_size
 from .findable import add_findability
+from .last_updated import changelog_text, release_date
 from .package import DataPackage
 from .blocks import BLOCKS
 from .pages import replace_markers, write_generated_pages
 from .paths import BUILD, DATAPACKAGE, DOCS, MKDOCS_YML, ROOT
 from .search_terms import plant_names
+from .share_cards import site_card_spec
 from .tables import load_tables
 from .validate import validate_package
 from .vega_runtime import write_vega_runtime
@@ -58,6 +60,7 @@ class Products:
     makers: dict[str, dict]
     generated: list[Path]
     chart_alts: dict[str, str]
+    site_card: Future | None = None  # the site card's PNG, when a clean build's chart workers draw it
 
 
 def copy_docs(pkg: DataPackage, docs: Path, stage: Path) -> Path:
@@ -84,12 +87,13 @@ def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, r
     # vl-convert releases the GIL while it renders, so one thread drawing the images while this one builds the
     # next chart's specs uses both cores: seconds off every build. One thread, not more: vl-convert renders
     # one spec at a time whatever the number of callers.
-    started = None
+    started = site_card = None
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
             # Whatever runs elsewhere is set going first: the chart workers, or the preview's helper process.
             if pool is not None and results is None and render is render_chart_files:
                 drawn = pool.charts(pkg.descriptor, len(declarations(pkg)), staged / "charts")
+                site_card = pool.png(site_card_spec(pkg, release_date(pkg, changelog_text(pkg))))
                 started = start(pkg, tables, staged / "data")
             else:
                 started = start(pkg, tables, staged / "data")
@@ -119,7 +123,7 @@ def stage_products(pkg: DataPackage, tables: dict, staged: Path, results=None, r
     citation = citation_file.read_text(encoding="utf-8") if citation_file.exists() else ""
     (staged / "download.md").write_text(
         download_page(pkg, staged / "data" / "latest", citation, os.environ.get("ATLAS_SITE_URL")), encoding="utf-8")
-    return Products({"chart": figures, "block": blocks}, generated, chart_alts)
+    return Products({"chart": figures, "block": blocks}, generated, chart_alts, site_card)
 
 
 def assemble_pages(pkg: DataPackage, tables: dict, docs: Path, staged: Path, products: Products) -> None:
@@ -137,7 +141,8 @@ def assemble_pages(pkg: DataPackage, tables: dict, docs: Path, staged: Path, pro
         if new != text:
             page.write_text(new, encoding="utf-8")
     # Feed, "Last updated", Dataset markup and share cards (issue 12): after every page is staged.
-    add_findability(pkg, tables, staged, originals, products.generated, products.chart_alts, os.environ.get("ATLAS_SITE_URL"))
+    add_findability(pkg, tables, staged, originals, products.generated, products.chart_alts, os.environ.get("ATLAS_SITE_URL"),
+                    products.site_card)
 
 
 def stage_docs(descriptor: Path, docs: Path, stage: Path, pool: ChartPool | None = None) -> Path:
