@@ -681,7 +681,14 @@ def _lineage_draw(data, df, layout, events):
     makers = sorted(set(m["maker"]) | set(plans["maker"]))
     colours = _series_colours(makers, {k: k for k in makers})
     x = alt.X("launch_year:Q", title=None, scale=alt.Scale(domain=[start, last_year], nice=False), axis=alt.Axis(format="d", tickCount=5))
-    y = alt.Y("label:N", sort=order, axis=None, title=None)
+    chars = layout.chars(width=layout.width - 40)
+    plan_rows = plans.assign(caption=["\n".join(kit.wrap(f"{_named(mk, lb)}: production {st} for {int(y)}", chars))
+                                      for mk, lb, st, y in zip(plans["maker"], plans["label"], plans["status"], plans["start_year"])])
+    # The rows keep 30 px each; a plan's caption that wraps (on a phone) runs down below its row, so the plot
+    # grows by its extra lines and the axis moves down out of its way.
+    rows_px = 30 * len(order)
+    below = max([c.count("\n") for c in plan_rows["caption"]] or [0]) * (kit.TEXT_PX + 2)
+    y = alt.Y("label:N", sort=order, axis=None, title=None, scale=alt.Scale(range=[0, rows_px]))
     tips = _tooltip(data, "models", ("label", "name", None), ("maker", "maker", None), ("launch_year", "launch_year", "d"),
                     ("end_year", "end_year", "d"), ("source_id", "source_id", None))
     bars = alt.Chart(kit.named(m[m["to"].notna()])).mark_bar(height=8, yOffset=7).encode(
@@ -693,14 +700,12 @@ def _lineage_draw(data, df, layout, events):
     mid = (start + last_year) / 2
     layers = [bars, launches]
     if not plans.empty:
-        chars = layout.chars(width=layout.width - 40)
-        plan_rows = plans.assign(caption=["\n".join(kit.wrap(f"{_named(mk, lb)}: production {st} for {int(y)}", chars))
-                                          for mk, lb, st, y in zip(plans["maker"], plans["label"], plans["status"], plans["start_year"])])
         layers.append(alt.Chart(kit.named(plan_rows)).mark_point(shape="diamond", size=110, filled=False, strokeWidth=2, yOffset=7).encode(
             y=y, x=alt.X("start_year:Q"), color=alt.Color("maker:N", scale=colours, legend=None),
             tooltip=_tooltip(data, "production", ("label", "model_id", None), ("start_year", "start_year", "d"),
                              ("status", "status", None), ("source_id", "source_id", None))))
-        layers.append(alt.Chart(kit.named(plan_rows)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"], lineBreak="\n").encode(
+        # Ending left of the diamond, which it would otherwise touch.
+        layers.append(alt.Chart(kit.named(plan_rows)).mark_text(align="right", baseline="bottom", dx=-9, dy=2, color=kit.LIGHT["text"], lineBreak="\n").encode(
             y=y, x=alt.X("start_year:Q"), text=alt.Text("caption:N")))
     # The note on where the data stops goes in only where it fits between the caption's anchor and the plot's edge
     # (a phone has little room beside a 1990s dot); the subtitle says what a faint bar and a dot mean either way.
@@ -714,7 +719,7 @@ def _lineage_draw(data, df, layout, events):
         y=y, x=alt.X("launch_year:Q"), text=alt.Text("caption:N")))
     layers.append(alt.Chart(kit.named(m_right)).mark_text(align="right", baseline="bottom", dy=2, color=kit.LIGHT["text"]).encode(
         y=y, x=alt.X("text_end:Q"), text=alt.Text("caption:N")))
-    return kit.sized(alt.layer(*layers), width=layout.width - 20, height=30 * len(order))
+    return kit.sized(alt.layer(*layers), width=layout.width - 20, height=rows_px + below)
 
 
 PLANTS_TABLE = (("name", "name"), ("plant_status", "production.status"), ("operator", "operator"), ("city", "city"), ("region", "region"),
