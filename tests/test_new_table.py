@@ -12,6 +12,7 @@ import sqlite3
 
 import pytest
 
+from atlas.chartkit import NO_FIGURE
 from projects import figure, page, table_rows
 from test_validate import edit_descriptor
 
@@ -95,26 +96,48 @@ def test_a_new_fact_table_is_documented_and_published(tiny):
             ("jp-passenger-bev", "2023", 2600), ("jp-passenger-bev", "2023-06", 210)]
 
 
+# The declared chart's rows beyond ROWS: a year with no figure between two, a second market, another geography.
+CHART_ROWS = [
+    ["jp-passenger-bev", "JP", "2021", "2021-01-01", "2021-12-31", "2000", "reported", "true", "fx-news", ""],
+    ["jp-kei-passenger-bev", "JP", "2023", "2023-01-01", "2023-12-31", "1200", "approx", "true", "fx-trade", ""],
+    ["jp-kei-passenger-bev", "WORLD", "2023", "2023-01-01", "2023-12-31", "9999", "reported", "true", "fx-trade", ""],
+]
+CHART_TITLE = "All passenger BEVs peaked at 2,600 in 2023"
+CHART_TABLE = (["Market", "Period", "Units (vehicles)", "Status", "Source"], [
+    ["All passenger BEVs", "2021", "2000", "reported", "fx-news"],
+    ["All passenger BEVs", "2022", "", NO_FIGURE, ""],
+    ["All passenger BEVs", "2023", "2600", "reported", "fx-news"],
+    ["Kei passenger BEVs", "2023", "1200", "approx", "fx-trade"]])
+
+
+def test_a_chart_declared_in_the_descriptor_is_built_from_it_alone(tiny, monkeypatch):
+    """The chart of the build test below, built in this process without a site (so mutation testing sees the code
+    of declared charts run): its title from the rows, its table with the year that has no figure."""
+    from atlas.charts import Data, build, declarations
+    from atlas.figures import cell_text
+    from atlas.package import DataPackage
+    from atlas.tables import load_tables
+
+    monkeypatch.setenv("ATLAS_TODAY", "2026-12-01")
+    add_registrations(tiny, ROWS + CHART_ROWS, charts=[CHART])
+    pkg = DataPackage(tiny.descriptor)
+    tables = load_tables(pkg)
+    decl = next(d for d in declarations(pkg) if d.slug == CHART["slug"])
+    result = build(decl, Data(pkg, tables, {name: pkg.rows(name) for name in pkg.resources}))
+    assert result.title == CHART_TITLE
+    assert (result.headers, [[cell_text(v) for v in row] for row in result.table.itertuples(index=False)]) == CHART_TABLE
+
+
 @pytest.mark.build
 def test_a_chart_declared_with_a_new_table_is_drawn_tabled_and_downloadable(tiny):
     """Declared in the resource's `atlas.charts` alone: a line per market of the yearly rows, its title computed from them,
     2022 drawn and tabled as a year with no figure, the monthly row and the other geography left out."""
-    from atlas.chartkit import NO_FIGURE
-
-    add_registrations(tiny, ROWS + [
-        ["jp-passenger-bev", "JP", "2021", "2021-01-01", "2021-12-31", "2000", "reported", "true", "fx-news", ""],
-        ["jp-kei-passenger-bev", "JP", "2023", "2023-01-01", "2023-12-31", "1200", "approx", "true", "fx-trade", ""],
-        ["jp-kei-passenger-bev", "WORLD", "2023", "2023-01-01", "2023-12-31", "9999", "reported", "true", "fx-trade", ""],
-    ], charts=[CHART])
+    add_registrations(tiny, ROWS + CHART_ROWS, charts=[CHART])
     out = tiny.build(env={"ATLAS_TODAY": "2026-12-01"})
     assert (out.returncode, out.stderr) == (0, "")
     fig = figure(page(tiny.site, "market"), "registrations-by-year")
-    assert fig.figcaption.find(class_="atlas-chart__title").get_text(strip=True) == "All passenger BEVs peaked at 2,600 in 2023."
-    expected = (["Market", "Period", "Units (vehicles)", "Status", "Source"], [
-        ["All passenger BEVs", "2021", "2000", "reported", "fx-news"],
-        ["All passenger BEVs", "2022", "", NO_FIGURE, ""],
-        ["All passenger BEVs", "2023", "2600", "reported", "fx-news"],
-        ["Kei passenger BEVs", "2023", "1200", "approx", "fx-trade"]])
+    assert fig.figcaption.find(class_="atlas-chart__title").get_text(strip=True) == CHART_TITLE + "."
+    expected = CHART_TABLE
     assert table_rows(fig.find("table")) == expected
     charts = tiny.site / "charts"
     assert list(csv.reader(io.StringIO((charts / "registrations-by-year.csv").read_text(encoding="utf-8")))) == [expected[0], *expected[1]]

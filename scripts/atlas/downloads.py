@@ -183,11 +183,6 @@ def write_checksums(folder: Path) -> Path:
     return out
 
 
-def write_release(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path, charts: Path | None = None) -> list[Path]:
-    write_release_tables(pkg, tables, folder)
-    return finish_release(folder, charts)
-
-
 def write_release_tables(pkg: DataPackage, tables: dict[str, pd.DataFrame], folder: Path) -> None:
     """What the release makes from the tables alone: the site writes it while the charts are still being drawn."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -220,14 +215,9 @@ def copy_chart_files(charts: Path, out: Path) -> None:
             shutil.copyfile(path, out / path.name)
 
 
-def write_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path, charts: Path | None = None) -> list[Path]:
-    """data/v<version>/ is written once, then copied to data/latest/ so the two are byte-identical."""
-    start_downloads(pkg, tables, out_dir)
-    return finish_downloads(pkg, out_dir, charts)
-
-
 def start_downloads(pkg: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """write_downloads in two halves: this one needs only the tables, finish_downloads the drawn charts."""
+    """data/v<version>/ from the tables alone, written while the charts are still drawn; finish_downloads adds the
+    charts' files and the checksums, then copies it all to data/latest/, so the two are byte-identical."""
     write_release_tables(pkg, tables, out_dir / f"v{pkg.meta['version']}")
 
 
