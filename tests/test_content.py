@@ -587,6 +587,30 @@ def test_chart_metadata_names_the_dataset_release(tiny_site):
     meta = json.loads((tiny_site / "charts" / "kei-ev-monthly-sales.metadata.json").read_text(encoding="utf-8"))
     version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
     assert meta["dataset"] == {"title": "Kei EV Atlas", "version": version, "created": "2026-12-01T00:00:00Z"}
+    assert meta["license"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]
+
+
+def test_the_tokyo_inset_holds_the_plants_of_its_box_and_the_main_map_the_others(tiny, monkeypatch):
+    """A plant just north of the inset's box (Tochigi, 36.43 N) is drawn on the main map, not cut off in the inset."""
+    from atlas.charts import Data, build, declarations
+    from atlas.package import DataPackage
+    from atlas.tables import load_tables
+
+    monkeypatch.setenv("ATLAS_TODAY", "2026-12-01")
+    plant = {**tiny.rows("plants")[2], "plant_id": "nissan-tochigi", "name": "Tochigi Plant", "city": "Kaminokawa", "region": "Tochigi",
+             "latitude": "36.43333", "longitude": "139.91667", "geonames_id": "1860458"}
+    tiny.append("plants", plant)
+    pkg = DataPackage(tiny.descriptor)
+    tables = load_tables(pkg)
+    decl = next(d for d in declarations(pkg) if d.slug == "plants-map-japan")
+    spec = build(decl, Data(pkg, tables, {name: pkg.rows(name) for name in pkg.resources})).specs["desktop"]
+
+    def plants_in(panel):
+        names = {layer["data"]["name"] for layer in panel["layer"] if "name" in layer.get("data", {})}
+        return sorted({r["plant_id"] for n in names for r in spec["datasets"][n] if "plant_id" in r})
+
+    assert [plants_in(panel) for panel in spec["vconcat"]] == [
+        ["mitsubishi-mizushima", "nissan-kyushu", "nissan-tochigi"], ["nissan-oppama"]]
 
 
 def test_chart_data_carry_dates_as_iso_text(tiny_site):
