@@ -167,3 +167,20 @@ def test_a_chart_declaration_the_build_could_not_draw_is_one_line(tiny, change, 
     add_registrations(tiny, ROWS, charts=[{**CHART, **change}])
     index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
     assert [str(p) for p in tiny.problems()] == [line.format(i=index)]
+
+
+def test_a_chart_on_a_table_without_periods_is_one_line_and_later_tables_are_still_checked(tiny):
+    """`models` has no period column: its chart is refused, and the bad chart of a table after it is reported too."""
+    add_registrations(tiny, ROWS, charts=[{**CHART, "value": "market"}])
+
+    def change(meta):
+        next(r for r in meta["resources"] if r["name"] == "models").setdefault("atlas", {})["charts"] = [CHART]
+
+    edit_descriptor(tiny, change)
+    names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
+    assert names.index("models") < names.index("registrations")
+    assert sorted(str(p) for p in tiny.problems()) == sorted([
+        f"datapackage.json::resources[{names.index('models')}].atlas.charts: [chart-declaration] found 'models', "
+        "expected charts only on a fact table with a period column (atlas.period)",
+        f"datapackage.json::resources[{names.index('registrations')}].atlas.charts[0].value: [chart-declaration] found 'market', "
+        "expected a numeric field of registrations"])
