@@ -58,6 +58,15 @@ def test_tables_with_links_are_laid_out_only_when_scrolled_to(tiny_site):
     assert rules == [(".md-typeset .atlas-table-wrap:has(a)", " content-visibility: auto; contain-intrinsic-size: auto 20rem; ")]
 
 
+def test_japanese_text_has_named_fonts_after_the_latin_ones(tiny_site):
+    """Named, the system's Japanese fonts spare the browser its fallback search at the first layout (atlas.css);
+    after Helvetica and Arial, so Latin text looks as Material draws it."""
+    css = (tiny_site / "assets" / "stylesheets" / "atlas.css").read_text(encoding="utf-8")
+    stack = [f.strip().strip('"') for f in re.search(r"body \{ --md-text-font-family: ([^;]*);", css).group(1).split(",")]
+    assert stack == ["-apple-system", "BlinkMacSystemFont", "Helvetica", "Arial", "Hiragino Sans", "Hiragino Kaku Gothic ProN",
+                     "Yu Gothic", "Meiryo", "Noto Sans CJK JP", "Noto Sans JP", "IPAGothic", "sans-serif"]
+
+
 def test_every_script_file_is_deferred_and_material_does_not_mount_the_palette(tiny_site):
     # charts.js only where it has work: figures (Home, Market), the Download page's snippets; not on table pages.
     with_charts = {"": True, "market": True, "download": True, "sources": False, "data/sales": False}
