@@ -126,6 +126,30 @@ def test_a_chart_declared_in_the_descriptor_is_built_from_it_alone(tiny, monkeyp
     result = build(decl, Data(pkg, tables, {name: pkg.rows(name) for name in pkg.resources}))
     assert result.title == CHART_TITLE
     assert (result.headers, [[cell_text(v) for v in row] for row in result.table.itertuples(index=False)]) == CHART_TABLE
+    # A tap or a hover on a point names its series, period, value, status and source, each by its field's title.
+    tooltips = {json.dumps(layer["encoding"]["tooltip"]) for layer in result.specs["desktop"]["layer"] if "tooltip" in layer.get("encoding", {})}
+    assert [[(t["field"], t["title"]) for t in json.loads(tip)] for tip in tooltips] == [
+        [("series_label", "Market"), ("period", "Period"), ("units", "Units"), ("status_label", "Status"), ("source_id", "Source")]]
+
+
+def test_a_declared_chart_whose_series_is_a_model_names_the_models(tiny, monkeypatch):
+    """A series column with a foreign key into models is labelled with the models' names, not their ids."""
+    from atlas.charts import Data, build, declarations
+    from atlas.package import DataPackage
+    from atlas.tables import load_tables
+
+    monkeypatch.setenv("ATLAS_TODAY", "2026-12-01")
+    chart = {"slug": "units-by-model", "page": "sales", "series": "model_id", "value": "units", "period_kind": "month",
+             "title": "{peak_series} sold {peak} in {peak_period}", "subtitle": "Units a month, {first} to {last}"}
+    edit_descriptor(tiny, lambda m: next(r for r in m["resources"] if r["name"] == "sales")["atlas"].update(charts=[chart]))
+    pkg = DataPackage(tiny.descriptor)
+    tables = load_tables(pkg)
+    decl = next(d for d in declarations(pkg) if d.slug == "units-by-model")
+    result = build(decl, Data(pkg, tables, {name: pkg.rows(name) for name in pkg.resources}))
+    labels = {pkg_id: label for pkg_id, label in zip(result.rows["model_id"], result.rows["series_label"])}
+    models = {r["model_id"]: r["name"] for r in tiny.rows("models")}
+    assert labels and all(label.endswith(models[i]) for i, label in labels.items())
+    assert not any(label == i for i, label in labels.items())
 
 
 @pytest.mark.build
@@ -184,3 +208,11 @@ def test_a_chart_on_a_table_without_periods_is_one_line_and_later_tables_are_sti
         "expected charts only on a fact table with a period column (atlas.period)",
         f"datapackage.json::resources[{names.index('registrations')}].atlas.charts[0].value: [chart-declaration] found 'market', "
         "expected a numeric field of registrations"])
+
+
+def test_a_chart_declaration_that_is_not_an_object_is_one_line(tiny):
+    add_registrations(tiny, ROWS)
+    edit_descriptor(tiny, lambda m: next(r for r in m["resources"] if r["name"] == "registrations")["atlas"].update(charts=["registrations-by-year"]))
+    index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
+    assert [str(p) for p in tiny.problems()] == [
+        f"datapackage.json::resources[{index}].atlas.charts[0]: [chart-declaration] found 'str', expected a chart declaration (an object)"]
