@@ -10,7 +10,9 @@ TABLE = '<div class="atlas-table-wrap" data-search-exclude><table>\n<tbody>\n<tr
 
 
 def md(text: str, *extensions) -> str:
-    return markdown.markdown(text, extensions=["md_in_html", *extensions])
+    """The page as MkDocs writes it: Markdown's HTML, then (on_post_page) the deferred blocks put back."""
+    html = markdown.markdown(text, extensions=["md_in_html", *extensions])
+    return next((e.restore(html) for e in extensions if isinstance(e, RawHtml)), html)
 
 
 def test_a_marked_block_is_the_html_markdown_makes_of_it():
@@ -34,3 +36,13 @@ def test_a_mark_inside_a_line_or_left_open_changes_nothing():
     assert md(f"Text {mark('<b>bold</b>')} *end*", RawHtml()) == "<p>Text <b>bold</b> <em>end</em></p>"
     assert md(f"{START}<b>open</b> *end*", RawHtml()) == md(f"{START}<b>open</b> *end*")
     assert md(f"{END} *end*", RawHtml()) == md(f"{END} *end*")
+
+
+def test_a_table_kept_out_of_search_is_out_of_the_page_until_it_is_rendered():
+    """What Material's search plugin reads (the page's HTML before on_post_page) holds a comment for the table,
+    not its rows; the page written holds the table; a block without data-search-exclude is never deferred."""
+    ext = RawHtml()
+    figure = '<figure class="atlas-chart">\n<p>*x*</p>\n</figure>'
+    read = markdown.markdown(f"{mark(TABLE)}\n\n{mark(figure)}\n", extensions=["md_in_html", ext])
+    assert "<tr>" not in read and read.startswith("<!--atlas:deferred:") and figure in read
+    assert ext.restore(read) == f"{TABLE}\n\n{figure}"

@@ -46,7 +46,8 @@ def on_startup(command, dirty):
 
 def on_config(config):
     # In every build, staged or not: the generated HTML reaches Markdown as raw HTML, unparsed (rawhtml.py).
-    config.markdown_extensions.append(RawHtml())
+    _state["raw"] = RawHtml()
+    config.markdown_extensions.append(_state["raw"])
     project = Path(config.config_file_path).resolve().parent
     _state["project"] = project
     _state["active"] = Path(config.docs_dir).resolve() == (project / "docs").resolve()
@@ -85,6 +86,11 @@ def on_files(files, config):
     ours = {f.src_uri for f in found}
     kept = [f for f in files if not _inside(f, docs) and f.src_uri not in ours]  # a page's file wins over the theme's
     return Files(found + kept)
+
+
+def on_post_page(output, page, config):
+    # The data tables kept out of the page while Material's search plugin read it (rawhtml.py), put back.
+    return _state["raw"].restore(output)
 
 
 def _inside(file, folder: Path) -> bool:

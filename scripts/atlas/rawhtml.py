@@ -5,10 +5,15 @@ table pages that was a third of MkDocs' time in a build and in the preview. The 
 such search, since it knows where it starts and ends: it is marked (`mark`), and a preprocessor placed before
 Markdown's own stores each marked block as Markdown stores raw HTML (its stash), so the page is the same.
 
+A marked block whose first tag carries `data-search-exclude` (a table of data rows) is kept out of the page until
+MkDocs has rendered it (`RawHtml.restore`, in the hook's on_post_page): Material's search plugin would otherwise
+parse every one of its rows to learn that it must leave them out of the index. The index is the same either way.
+
 CSV text never reaches a mark: it is escaped before it is written, so `<!--` from a cell arrives as `&lt;!--`.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from markdown import Extension
@@ -16,6 +21,7 @@ from markdown.preprocessors import Preprocessor
 
 START, END = "<!--atlas:raw-->", "<!--/atlas:raw-->"
 _MARK = re.compile(f"({re.escape(START)}|{re.escape(END)})")
+_DEFERRED = re.compile(r"<!--atlas:deferred:([0-9a-f]{24})-->")
 
 
 def mark(html: str) -> str:
@@ -24,6 +30,17 @@ def mark(html: str) -> str:
 
 
 class _Stash(Preprocessor):
+    def __init__(self, md, deferred: dict[str, str]):
+        super().__init__(md)
+        self.deferred = deferred
+
+    def _store(self, html: str) -> str:
+        if "data-search-exclude" in html[:html.find(">") + 1]:
+            key = hashlib.sha256(html.encode()).hexdigest()[:24]
+            self.deferred[key] = html
+            html = f"<!--atlas:deferred:{key}-->"
+        return self.md.htmlStash.store(html + "\n")
+
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if START not in text:
@@ -41,7 +58,7 @@ class _Stash(Preprocessor):
                     html = "".join(block)
                     # A block on lines of its own, as Markdown writes the raw HTML it stashes; one that starts inside
                     # a line (or indented, in a list or a note) is left to Markdown, unmarked.
-                    out.append("\n\n" + self.md.htmlStash.store(html + "\n") + "\n\n" if at_line_start else html)
+                    out.append("\n\n" + self._store(html) + "\n\n" if at_line_start else html)
                     line_start = at_line_start or html.endswith("\n")
                     block = []
             elif depth:
@@ -55,6 +72,14 @@ class _Stash(Preprocessor):
 
 
 class RawHtml(Extension):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.deferred: dict[str, str] = {}  # key -> the HTML of a block kept out of the page until it is rendered
+
     def extendMarkdown(self, md) -> None:
         # After whitespace is normalised (30), before Markdown looks for raw HTML blocks (20).
-        md.preprocessors.register(_Stash(md), "atlas_raw_html", 25)
+        md.preprocessors.register(_Stash(md, self.deferred), "atlas_raw_html", 25)
+
+    def restore(self, html: str) -> str:
+        """A rendered page with its deferred blocks put back."""
+        return _DEFERRED.sub(lambda m: self.deferred[m.group(1)], html) if "<!--atlas:deferred:" in html else html
