@@ -130,6 +130,19 @@ def test_every_page_draws_its_charts_offline_without_errors_or_sideways_scroll(b
     for path in pages_of(site):
         with Visit(browser, server, width) as v:
             v.page.goto(server + path, wait_until="load")
+            # A chart's image below the first loads as it comes near the screen: scrolled to, as a reader would.
+            v.page.evaluate("""async () => {
+                for (const f of document.querySelectorAll('figure.atlas-chart')) {
+                    f.scrollIntoView();
+                    const img = [...f.querySelectorAll('img')].find(i => i.checkVisibility());
+                    if (img && !img.complete) await new Promise(done => {
+                        img.addEventListener('load', done, {once: true});
+                        img.addEventListener('error', done, {once: true});
+                        setTimeout(done, 5000);
+                    });
+                }
+                window.scrollTo(0, 0);
+            }""")
             state = v.page.evaluate("""() => {
                 const imgs = [...document.querySelectorAll('figure.atlas-chart img')];
                 const shown = imgs.filter(i => i.checkVisibility());

@@ -58,6 +58,15 @@ def test_tables_with_links_are_laid_out_only_when_scrolled_to(tiny_site):
     assert rules == [(".md-typeset .atlas-table-wrap:has(a)", " content-visibility: auto; contain-intrinsic-size: auto 20rem; ")]
 
 
+def test_only_the_first_chart_of_a_page_loads_its_image_at_once(tiny_site):
+    """Its light image is the page's largest paint on a phone; every other chart image (and every dark one) is lazy."""
+    for url in ("", "market", "sales", "plants"):
+        imgs = [(re.sub(r".*/charts/", "", i["src"]), i.get("loading")) for i in page(tiny_site, url).select("figure.atlas-chart img")]
+        first = imgs[0][0].split(".")[0]
+        assert imgs == [(name, None if name == f"{first}.light.svg" else "lazy") for name, _ in imgs], url
+        assert len(imgs) >= 2, url
+
+
 def test_japanese_text_has_named_fonts_after_the_latin_ones(tiny_site):
     """Named, the system's Japanese fonts spare the browser its fallback search at the first layout (atlas.css);
     after Helvetica and Arial, so Latin text looks as Material draws it."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import codes, facts
-from .figures import cell_text, table_html
+from .figures import cell_text, eager, table_html
 from .package import DataPackage
 from .rawhtml import mark
 from .rules import EVIDENCE_SEPARATOR, KEY_SEPARATOR
@@ -39,12 +39,18 @@ def root_prefix(page: str) -> str:
 def replace_markers(text: str, page: str, makers: dict[str, dict]) -> str:
     """Replace `[[chart:slug]]` and `[[block:name]]` lines with the HTML their makers return for this page."""
     prefix = root_prefix(page)
+    charts_seen = []
 
     def sub(m):
         kind, name = m.group(1), m.group(2)
         if name not in makers[kind]:
             raise KeyError(f"{page}: [[{kind}:{name}]] names nothing (known: {', '.join(sorted(makers[kind]))})")
-        return makers[kind][name](prefix)
+        html = makers[kind][name](prefix)
+        if kind == "chart":
+            charts_seen.append(name)
+            if len(charts_seen) == 1:
+                html = eager(html)
+        return html
 
     return MARKER.sub(sub, text)
 
