@@ -668,3 +668,46 @@ def test_the_headline_bar_puts_the_sakura_first_and_the_japan_map_names_its_inse
     assert orders == [("rest", 1), ("sakura", 0)]
     japan = spec_of(tiny_site, "plants-map-japan")
     assert [panel.get("title", {}).get("text") for panel in japan["vconcat"]] == [None, "Tokyo area"]
+
+
+def _layers(node):
+    if isinstance(node, dict):
+        if "mark" in node:
+            yield node
+        for value in node.values():
+            yield from _layers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _layers(value)
+
+
+def test_each_plant_status_has_a_symbol_of_its_own_and_a_reported_plan_is_hollow(tiny_site):
+    """The map's key tells the statuses apart: no two share shape, fill and outline (planned and reported once shared
+    one orange diamond), and a reported plan is the planned diamond drawn hollow, as on the Lineage chart."""
+    spec = spec_of(tiny_site, "plants-map-japan")
+    dots = [layer["encoding"] for layer in _layers(spec) if "shape" in layer.get("encoding", {})]
+    assert len(dots) == 2  # the main map and the Tokyo inset
+    for enc in dots:
+        symbols = {}
+        for channel in ("shape", "fill", "stroke"):
+            scale = enc[channel]["scale"]
+            for status, value in zip(scale["domain"], scale["range"]):
+                symbols.setdefault(status, {})[channel] = value
+        assert symbols["reported"] == {"shape": "diamond", "fill": "#ffffff", "stroke": symbols["planned"]["fill"]}
+        assert symbols["planned"]["fill"] == symbols["planned"]["stroke"]
+        assert len({tuple(sorted(s.items())) for s in symbols.values()}) == len(symbols) == 5
+        assert {enc[c]["legend"]["orient"] for c in ("shape", "fill", "stroke")} == {"bottom"}  # one merged key, below
+
+
+def test_the_world_map_names_its_plants_in_a_key_below_it_not_on_it(tiny_site):
+    """Plants a few hundred kilometres apart overprint one another's names on a world map (Sunderland, Douai,
+    Maubeuge, Barcelona did), so the map carries symbols only and a key below names each plant abroad with its place."""
+    for layout in ("", ".phone"):
+        spec = spec_of(tiny_site, "plants-map-world", layout)
+        world, key = spec["vconcat"]
+        assert [layer["mark"]["type"] for layer in _layers(world) if layer["mark"]["type"] == "text"] == []
+        texts = [layer for layer in _layers(key) if layer["mark"]["type"] == "text"]
+        assert [layer["encoding"]["text"]["field"] for layer in texts] == ["caption"]
+        rows = spec_rows(tiny_site, "plants-map-world", ("short", "plant_status", "caption"), layout)
+        assert [(name, status, caption.replace("\n", " ")) for name, status, caption in rows] == [
+            ("Sunderland Plant", "ended", "Sunderland Plant (Sunderland, United Kingdom)")]

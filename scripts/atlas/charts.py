@@ -727,6 +727,9 @@ PLANTS_TABLE = (("name", "name"), ("plant_status", "production.status"), ("opera
 PLANT_STATUS_ORDER = ["active", "reported", "planned", "ended"]
 NO_MODEL = "no model recorded"  # a plant whose production rows name no model of the atlas (a battery plant)
 PLANT_SHAPES = {"active": "circle", "reported": "diamond", "planned": "diamond", "ended": "square", NO_MODEL: "triangle-up"}
+PLANT_COLOURS = {"active": kit.SERIES[0], "reported": kit.SERIES[1], "planned": kit.SERIES[1], "ended": kit.LIGHT["gap"], NO_MODEL: kit.LIGHT["rule"]}
+# A reported plan, not confirmed by the company, is the planned diamond drawn hollow (as on the Lineage chart).
+PLANT_HOLLOW = {"reported"}
 
 
 def _plants_shape(data, df):
@@ -758,19 +761,42 @@ def _tokyo_view(width, height):
     return {"type": "mercator", "center": [139.55, 35.5], "scale": width * 55, "translate": [width / 2, height / 2]}
 
 
+def _status_symbol(legend=True) -> dict:
+    """A plant's status as shape, fill and outline; the key's settings are the same on each channel, so Vega-Lite
+    merges them into one key."""
+    domain = [*PLANT_STATUS_ORDER, NO_MODEL]
+    key = alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3) if legend else None
+    colours = [PLANT_COLOURS[s] for s in domain]
+    fills = [kit.LIGHT["halo"] if s in PLANT_HOLLOW else c for s, c in zip(domain, colours)]
+    return {"shape": alt.Shape("plant_status:N", scale=alt.Scale(domain=domain, range=[PLANT_SHAPES[s] for s in domain]), legend=key),
+            "stroke": alt.Stroke("plant_status:N", scale=alt.Scale(domain=domain, range=colours), legend=key),
+            "fill": alt.Fill("plant_status:N", scale=alt.Scale(domain=domain, range=fills), legend=key)}
+
+
+def _plants_key(plants, countries, width):
+    """The plants of a map too crowded to name them on it, one line each below it: symbol, name, place."""
+    line = round(kit.TEXT_PX * 1.35)
+    rows, y = [], 0
+    for r in plants.assign(country_name=plants["country"].map(countries).fillna(plants["country"])).sort_values(["country_name", "city", "name"]).itertuples():
+        text = kit.wrap(f"{r.short} ({r.city}, {r.country_name})", int((width - 18) / (kit.TEXT_PX * 0.55)))
+        rows.append({"short": r.short, "plant_status": r.plant_status, "caption": "\n".join(text), "y": y, "dot_y": y + line / 2})
+        y += line * len(text) + 4
+    key = alt.Chart(kit.named(rows))
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None)
+    dots = key.mark_point(size=90, filled=True, opacity=1, strokeWidth=2).encode(
+        x=x, y=alt.Y("dot_y:Q", scale=alt.Scale(domain=[0, y], range=[0, y]), axis=None), **_status_symbol(legend=False)).transform_calculate(x="6")
+    names = key.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=line, color=kit.LIGHT["text"]).encode(
+        x=x, y=alt.Y("y:Q", scale=alt.Scale(domain=[0, y], range=[0, y]), axis=None), text=alt.Text("caption:N")).transform_calculate(x="18")
+    return kit.sized(alt.layer(dots, names), width=width, height=y)
+
+
 def _plants_layers(data, features, plants, projection, width, height, labelled=True):
-    status_domain = [*PLANT_STATUS_ORDER, NO_MODEL]
     outline = alt.Chart(kit.named(features)).mark_geoshape(fill=kit.LIGHT["land"], stroke=kit.LIGHT["coast"], strokeWidth=0.5)
     pts = alt.Chart(kit.named(plants))
     enc = dict(longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"))
     tips = _tooltip(data, "plants", ("name", "name", None), ("operator", "operator", None), ("city", "city", None),
                     ("models", "models", None), ("plant_status", "plant_status", None))
-    dots = pts.mark_point(size=120, filled=True, opacity=1, strokeWidth=2).encode(
-        **enc, shape=alt.Shape("plant_status:N", scale=alt.Scale(domain=status_domain, range=[PLANT_SHAPES[s] for s in status_domain]),
-                               legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3)),
-        color=alt.Color("plant_status:N", scale=alt.Scale(domain=status_domain, range=[kit.SERIES[0], kit.SERIES[1], kit.SERIES[1], kit.LIGHT["gap"], kit.LIGHT["rule"]]),
-                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3)),
-        tooltip=tips)
+    dots = pts.mark_point(size=120, filled=True, opacity=1, strokeWidth=2).encode(**enc, **_status_symbol(), tooltip=tips)
     layers = [outline, dots]
     if labelled and not plants.empty:
         named = plants.assign(caption=["\n".join(kit.wrap(t, 16)) for t in plants["short"]]).sort_values("latitude", ascending=False)
@@ -805,12 +831,15 @@ def _plants_world_draw(data, df, layout, events):
     features = [f for f in geo.countries(data.pkg.root, "countries-110m.json") if f["properties"].get("name") != "Antarctica"]
     abroad = df[df["country"] != "JP"]
     home = df[df["country"] == "JP"]
-    w = layout.width - 10
+    w = layout.width - 12  # the concatenation with the key takes a pixel more than the map alone
     h = int(w * 0.55)
     proj = {"type": "equalEarth", "center": [60, 20], "scale": w / 4.2, "translate": [w / 2, h / 2]}
-    base = _plants_layers(data, features, abroad, proj, w, h)
+    # Four European plants within a few hundred kilometres would overprint one another's names at this scale.
+    base = _plants_layers(data, features, abroad, proj, w, h, labelled=False)
     japan = _plants_layers(data, [], home, proj, w, h, labelled=False)
-    return alt.layer(base, japan)
+    iso = {number: code for code, number in geo.ISO_NUMERIC.items()}
+    countries = {iso[str(f["id"])]: f["properties"]["name"] for f in features if str(f.get("id")) in iso}
+    return alt.vconcat(alt.layer(base, japan), _plants_key(abroad, countries, w), spacing=12)
 
 
 def _plants_world_facts(data, df):
