@@ -711,3 +711,21 @@ def test_the_world_map_names_its_plants_in_a_key_below_it_not_on_it(tiny_site):
         rows = spec_rows(tiny_site, "plants-map-world", ("short", "plant_status", "caption"), layout)
         assert [(name, status, caption.replace("\n", " ")) for name, status, caption in rows] == [
             ("Sunderland Plant", "ended", "Sunderland Plant (Sunderland, United Kingdom)")]
+
+
+def test_end_labels_keep_a_wrapped_label_inside_the_plot_and_follow_an_axis_below_zero():
+    """A label's extra lines are drawn below its first, so one at the foot of the plot is lifted until its last
+    line clears the axis labels (the MINICAB-MiEV's and the second LEAF's ran into them on a phone); on an axis
+    that goes below zero (a year of operating losses) the labels are placed on that axis, not on one from zero."""
+    import pandas as pd
+
+    from atlas import chartkit as kit
+
+    rows = pd.DataFrame({"x": [1, 1], "v": [0.0, 50.0], "s": ["Long name here", "B"]})
+    ends = kit.end_labels(rows, "x", "v", "s", "s", height=100, y_max=100, room=60)
+    # "Long name here" wraps to three lines; its first line at 40 leaves its third (32 px lower) 8 px above the foot.
+    assert dict(zip(ends["s"], ends["label_y"])) == {"B": 90.0, "Long name here": 40.0}
+    assert dict(zip(ends["s"], ends["label"])) == {"B": "B", "Long name here": "Long\nname\nhere"}
+    below = kit.end_labels(rows.assign(v=[-50.0, 0.0]), "x", "v", "s", "s", height=100, y_max=50, room=60, y_min=-50)
+    assert dict(zip(below["s"], below["label_y"])) == {"B": 40.0, "Long name here": -10.0}
+    assert [kit.nice_min(v) for v in (-1.7, -0.4, 0.0, 3.0)] == [-2, -0.4, 0, 0]

@@ -154,6 +154,11 @@ def title_params(title: str, subtitle: str, layout: Layout) -> alt.TitleParams:
     return alt.TitleParams(text=wrap(title, layout.chars(TITLE_PX) - 2), subtitle=wrap(subtitle, layout.chars() - 2))
 
 
+def nice_min(value: float) -> float:
+    """The bottom of a value axis: 0, or below a negative `value` the mirror of nice_max."""
+    return -nice_max(-value) if value < 0 else 0
+
+
 def nice_max(value: float) -> float:
     """The top of a value axis: the next 1, 2, 2.5 or 5 times a power of ten at or above `value`."""
     if not value or value <= 0:
@@ -184,24 +189,26 @@ def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opaci
 
 
 def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height: int, y_max: float,
-               min_gap: float = TEXT_PX + 3, room: int | None = None) -> pd.DataFrame:
-    """One label per series at its last figure, nudged apart so that no two overlap.
+               min_gap: float = TEXT_PX + 3, room: int | None = None, y_min: float = 0) -> pd.DataFrame:
+    """One label per series at its last figure, nudged apart so that no two overlap, and none runs below the plot
+    into the axis labels.
 
     Positions are worked out here, in pixels, because Vega-Lite has no label-collision layout for text marks."""
     last = df.dropna(subset=[y]).sort_values(x).groupby(series, sort=False).tail(1).copy()
     if last.empty:
         return last.assign(label_y=[])
-    last["px"] = height * (1 - last[y].astype(float) / y_max)
+    span = y_max - y_min
+    last["px"] = height * (1 - (last[y].astype(float) - y_min) / span)
     last["label"] = [wrap_label(s, room) if room else s for s in last[label]]
     last = last.sort_values("px")
     lines = [s.count("\n") + 1 for s in last["label"]]
     placed: list[float] = []
     for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines
         placed.append(max(px, placed[-1] + min_gap * lines[i - 1]) if placed else px)  # Vega writes a label's extra lines below its first
-    overflow = placed[-1] - (height - min_gap / 2) if placed else 0
+    overflow = placed[-1] + min_gap * (lines[-1] - 1) - (height - min_gap / 2) if placed else 0
     if overflow > 0:
         placed = [p - overflow for p in placed]
-    last["label_y"] = [y_max * (1 - p / height) for p in placed]
+    last["label_y"] = [y_min + span * (1 - p / height) for p in placed]
     return last
 
 

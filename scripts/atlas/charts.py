@@ -249,10 +249,10 @@ def _tooltip(data: Data, resource: str, *fields: tuple[str, str, str]) -> list[a
     return tips
 
 
-def _y(data: Data, resource: str, column: str, top: float, fmt: str = kit.COMPACT, title: str | None = None) -> alt.Y:
+def _y(data: Data, resource: str, column: str, top: float, fmt: str = kit.COMPACT, title: str | None = None, bottom: float = 0) -> alt.Y:
     labels = {"labelExpr": f"datum.value == 0 ? '0' : format(datum.value, '{fmt}')"} if fmt else {}
     return alt.Y(f"{column}:Q", title=title if title is not None else data.label(resource, column),
-                 scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickCount=4, grid=True, **labels))
+                 scale=alt.Scale(domain=[bottom, top], nice=False), axis=alt.Axis(tickCount=4, grid=True, **labels))
 
 
 def _series_colours(names: list[str], makers: dict[str, str] | None = None) -> alt.Scale:
@@ -269,14 +269,15 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     reported is a hollow point (the subtitle says so)."""
     shown = df.dropna(subset=[value])
     top = kit.nice_max(float(shown[value].astype(float).max()) if not shown.empty else 1)
+    bottom = kit.nice_min(float(shown[value].astype(float).min()) if not shown.empty else 0)  # a loss is a negative margin
     room = kit.label_room(shown[series].unique(), layout)
     width = layout.width - room - 60
-    ends = kit.end_labels(shown, x, value, series, series, height, top, room=room)
+    ends = kit.end_labels(shown, x, value, series, series, height, top, room=room, y_min=bottom)
     ends = ends.drop(columns=[value])  # the label's data holds its nudged height, never a figure
     scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
     xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
                axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
-    y = _y(data, resource, value, top, fmt, y_title)
+    y = _y(data, resource, value, top, fmt, y_title, bottom)
     colour = alt.Color(f"{series}:N", scale=colours, legend=None)
     bridge = alt.Chart(kit.named(shown)).mark_line(strokeDash=[2, 3], strokeWidth=1, opacity=0.7).encode(x=xe, y=y, color=colour, detail=alt.Detail(f"{series}:N"))
     line = alt.Chart(kit.named(df)).mark_line(strokeWidth=2.5).encode(x=xe, y=y, color=colour, detail=alt.Detail(f"{series}:N"))
@@ -284,7 +285,7 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     points = alt.Chart(kit.named(shown)).mark_point(size=45, strokeWidth=2, opacity=1, shape="circle").encode(
         x=xe, y=y, color=colour, fill=fill, tooltip=tooltip or alt.Undefined)
     # Same title, scale and axis as the figures' y, so that Vega-Lite merges the two into one axis.
-    y_label = _y(data, resource, "label_y", top, fmt, y_title if y_title is not None else data.label(resource, value))
+    y_label = _y(data, resource, "label_y", top, fmt, y_title if y_title is not None else data.label(resource, value), bottom)
     labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
         x=xe, y=y_label, text=alt.Text("label:N"))
     layers = [bridge, line, points, labels]
