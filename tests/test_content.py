@@ -729,3 +729,14 @@ def test_end_labels_keep_a_wrapped_label_inside_the_plot_and_follow_an_axis_belo
     below = kit.end_labels(rows.assign(v=[-50.0, 0.0]), "x", "v", "s", "s", height=100, y_max=50, room=60, y_min=-50)
     assert dict(zip(below["s"], below["label_y"])) == {"B": 40.0, "Long name here": -10.0}
     assert [kit.nice_min(v) for v in (-1.7, -0.4, 0.0, 3.0)] == [-2, -0.4, 0, 0]
+
+
+def test_running_totals_name_the_panels_they_draw_and_share_one_time_axis(tiny_site):
+    """The subtitle once promised "orders, sales and production" panels where the data held orders and sales only;
+    it now names the measures the panels draw. The panels share their time axis, so that one date stands at one
+    place in every panel."""
+    spec = spec_of(tiny_site, "kei-ev-running-totals")
+    assert spec["title"]["subtitle"] == ["Running totals in Japan since May 2022: orders and sales, each in its own panel, by model"]
+    assert [panel["title"]["text"] for panel in spec["vconcat"]] == ["orders", "sales"]
+    for slug in ("kei-ev-running-totals", "leaf-running-totals"):
+        assert spec_of(tiny_site, slug)["resolve"] == {"scale": {"x": "shared"}}

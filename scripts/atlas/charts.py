@@ -294,9 +294,11 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     return kit.sized(alt.layer(*layers), width=width, height=height)
 
 
-def _year_axis(layout: kit.Layout) -> alt.Axis:
-    """Years on a time axis: one tick a year on a desktop, every other year on a phone, never a year twice."""
-    return alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 2 if layout.phone else 1}, labelOverlap=True)
+def _year_axis(layout: kit.Layout, years: int = 99) -> alt.Axis:
+    """Years on a time axis: one tick a year on a desktop, every other year on a phone over more than five years
+    (a shorter span would keep a single tick), never a year twice."""
+    step = 2 if layout.phone and years > 5 else 1
+    return alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": step}, labelOverlap=True)
 
 
 # --- each chart: shape, facts, drawing -------------------------------------------------------------------
@@ -399,8 +401,11 @@ def _running_shape(data, df):
 def _running_facts(data, df):
     sales = df[df["measure"] == "sales"]
     top = sales.loc[sales["units"].astype(float).idxmax()] if not sales.empty else df.loc[df["units"].astype(float).idxmax()]
+    labels = codes.labels(data.pkg, "measures")
+    measures = [labels.get(m, m) for m in sorted(df["measure"].unique())]  # the panels' order
     return {"model": data.models["short"].get(top["model_id"]), "about": about(top["status"]), "units": n(top["units"]),
-            "measure": top["measure"], "as_of": month_name(top["period_end"]), "since": month_name(df["period_start"].min())}
+            "measure": top["measure"], "as_of": month_name(top["period_end"]), "since": month_name(df["period_start"].min()),
+            "measures": ", ".join(measures[:-1]) + " and " + measures[-1] if len(measures) > 1 else "".join(measures)}
 
 
 def _running_draw(data, df, layout, events, panel_by="measure", panel_titles=None):
@@ -409,13 +414,15 @@ def _running_draw(data, df, layout, events, panel_by="measure", panel_titles=Non
     tips = _tooltip(data, "sales", ("model", "model_id", None), ("period", "period", None), ("measure", "measure", None),
                     ("units", "units", ","), ("status_label", "status", None), ("source_id", "source_id", None))
     panels = []
+    years = df["period_end"].dt.year.max() - df["period_start"].dt.year.min() + 1 if not df.empty else 99
     for key, g in df.groupby(panel_by, sort=True):
         chart = _lines(data, g, layout, resource="sales", x="as_of", x_type="T", value="units", series="model", colours=colours,
-                       height=170, x_axis=_year_axis(layout), tooltip=tips, y_title="")
+                       height=170, x_axis=_year_axis(layout, years), tooltip=tips, y_title="")
         name = (panel_titles or codes.labels(data.pkg, "measures")).get(key, str(key))
         panels.append(kit.sized(chart, title=alt.TitleParams(name, fontSize=kit.TEXT_PX, anchor="start", color=kit.LIGHT["text"],
                                                              subtitle="", offset=4)))
-    return alt.vconcat(*panels, spacing=20)
+    # One time axis for every panel: each panel's own would put different dates under the same place.
+    return alt.vconcat(*panels, spacing=20).resolve_scale(x="shared")
 
 
 def _leaf_facts(data, df):
@@ -973,7 +980,7 @@ CHARTS: list[Chart] = [
           lambda data, df: _describe("Lines of yearly kei EV sales in Japan, calendar years above Japanese fiscal years", df, "model", "period", "units")),
     Chart("kei-ev-running-totals", "sales", Select("sales", models=("nissan-sakura", "mitsubishi-ek-x-ev"), geographies=("JP",), cumulative=True),
           "The {model}'s {measure} since launch reached {about}{units} by {as_of}",
-          "Running totals in Japan since {since}: orders, sales and production, each in its own panel, by model",
+          "Running totals in Japan since {since}: {measures}, each in its own panel, by model",
           _running_shape, _running_facts, _running_draw, RUNNING_TABLE, _running_describe("Running totals since launch, by date")),
     Chart("leaf-running-totals", "sales", Select("sales", models=("nissan-leaf-ze0", "nissan-leaf-ze1", "nissan-leaf-3rd-gen"),
                                                  geographies=("JP", "WORLD"), measures=("sales",), cumulative=True),
