@@ -723,11 +723,12 @@ def test_end_labels_keep_a_wrapped_label_inside_the_plot_and_follow_an_axis_belo
 
     rows = pd.DataFrame({"x": [1, 1], "v": [0.0, 50.0], "s": ["Long name here", "B"]})
     ends = kit.end_labels(rows, "x", "v", "s", "s", height=100, y_max=100, room=60)
-    # "Long name here" wraps to three lines; its first line at 40 leaves its third (32 px lower) 8 px above the foot.
-    assert dict(zip(ends["s"], ends["label_y"])) == {"B": 90.0, "Long name here": 40.0}
+    # "Long name here" wraps to three lines; its first line at 40 leaves its third (32 px lower) 8 px above the foot,
+    # and B, above it, is lifted only as far as it must be to end a line above that (from 50 to 56).
+    assert dict(zip(ends["s"], ends["label_y"])) == pytest.approx({"B": 56.0, "Long name here": 40.0})
     assert dict(zip(ends["s"], ends["label"])) == {"B": "B", "Long name here": "Long\nname\nhere"}
     below = kit.end_labels(rows.assign(v=[-50.0, 0.0]), "x", "v", "s", "s", height=100, y_max=50, room=60, y_min=-50)
-    assert dict(zip(below["s"], below["label_y"])) == {"B": 40.0, "Long name here": -10.0}
+    assert dict(zip(below["s"], below["label_y"])) == pytest.approx({"B": 6.0, "Long name here": -10.0})
     assert [kit.nice_min(v) for v in (-1.7, -0.4, 0.0, 3.0)] == [-2, -0.4, 0, 0]
 
 

@@ -205,9 +205,10 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
     placed: list[float] = []
     for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines
         placed.append(max(px, placed[-1] + min_gap * lines[i - 1]) if placed else px)  # Vega writes a label's extra lines below its first
-    overflow = placed[-1] + min_gap * (lines[-1] - 1) - (height - min_gap / 2) if placed else 0
-    if overflow > 0:
-        placed = [p - overflow for p in placed]
+    limit = height - min_gap / 2  # where a label's last line must end; then lift only the labels in the way, from the foot up
+    for i in reversed(range(len(placed))):
+        placed[i] = min(placed[i], limit - min_gap * (lines[i] - 1))
+        limit = placed[i] - min_gap
     last["label_y"] = [y_min + span * (1 - p / height) for p in placed]
     return last
 
