@@ -216,3 +216,21 @@ def test_a_chart_declaration_that_is_not_an_object_is_one_line(tiny):
     index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
     assert [str(p) for p in tiny.problems()] == [
         f"datapackage.json::resources[{index}].atlas.charts[0]: [chart-declaration] found 'str', expected a chart declaration (an object)"]
+
+
+def test_charts_that_are_not_a_list_are_one_line_and_later_tables_are_still_checked(tiny):
+    """`atlas.charts` written as one object instead of a list is refused, and the bad chart of a table after it is
+    reported too (stopping at the first table's fault would hide the second)."""
+    add_registrations(tiny, ROWS, charts=[{**CHART, "value": "market"}])
+
+    def change(meta):
+        next(r for r in meta["resources"] if r["name"] == "sales")["atlas"]["charts"] = dict(CHART, slug="sales-by-year")
+
+    edit_descriptor(tiny, change)
+    names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
+    assert names.index("sales") < names.index("registrations")
+    assert sorted(str(p) for p in tiny.problems()) == sorted([
+        f"datapackage.json::resources[{names.index('sales')}].atlas.charts: [chart-declaration] found 'dict', "
+        "expected a list of chart declarations",
+        f"datapackage.json::resources[{names.index('registrations')}].atlas.charts[0].value: [chart-declaration] found 'market', "
+        "expected a numeric field of registrations"])
