@@ -8,6 +8,7 @@ table headers are field labels read from datapackage.json.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterator
@@ -836,12 +837,15 @@ def _plants_japan_draw(data, df, layout, events):
 
 
 def _plants_world_draw(data, df, layout, events):
-    features = [f for f in geo.countries(data.pkg.root, "countries-110m.json") if f["properties"].get("name") != "Antarctica"]
-    abroad = df[df["country"] != "JP"]
-    home = df[df["country"] == "JP"]
     w = layout.width - 12  # the concatenation with the key takes a pixel more than the map alone
     h = int(w * 0.55)
     proj = {"type": "equalEarth", "center": [60, 20], "scale": w / 4.2, "translate": [w / 2, h / 2]}
+    # A locator map needs no coast finer than a pixel: the outline points within one pixel of the simplified course
+    # were most of the Plants page's weight (the phone map's SVG, 37 KiB gzipped, 12 KiB without them).
+    one_pixel = round(1.0 / (proj["scale"] * math.pi / 180), 3)  # in degrees, at the equator
+    features = [f for f in geo.countries(data.pkg.root, "countries-110m.json", tolerance=one_pixel) if f["properties"].get("name") != "Antarctica"]
+    abroad = df[df["country"] != "JP"]
+    home = df[df["country"] == "JP"]
     # Four European plants within a few hundred kilometres would overprint one another's names at this scale.
     base = _plants_layers(data, features, abroad, proj, w, h, labelled=False)
     japan = _plants_layers(data, [], home, proj, w, h, labelled=False)

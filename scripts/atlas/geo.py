@@ -44,6 +44,34 @@ def _arcs(path: Path) -> list[list[tuple[float, float]]]:
     return out
 
 
+def _simplified(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker on one arc, its two ends kept: arcs are shared by neighbouring countries, so simplifying each
+    arc (not each country's ring) leaves no gap or overlap along a border. Written out (twenty lines) for the reason
+    the reader above is: no pinned package simplifies TopoJSON."""
+    keep = {0, len(points) - 1}
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        best, far = tolerance, None
+        for i in range(first + 1, last):
+            px, py = points[i]
+            d = abs(dy * (px - ax) - dx * (py - ay)) / length if length else math.hypot(px - ax, py - ay)
+            if d > best:
+                best, far = d, i
+        if far is not None:
+            keep.add(far)
+            stack += [(first, far), (far, last)]
+    return [points[i] for i in sorted(keep)]
+
+
+@lru_cache(maxsize=8)
+def _simplified_arcs(path: Path, tolerance: float) -> list[list[tuple[float, float]]]:
+    return [_simplified(arc, tolerance) if len(arc) > 2 else arc for arc in _arcs(path)]
+
+
 def _ring(indexes: list[int], arcs) -> list[tuple[float, float]]:
     ring: list[tuple[float, float]] = []
     for i in indexes:
@@ -52,10 +80,11 @@ def _ring(indexes: list[int], arcs) -> list[tuple[float, float]]:
     return ring
 
 
-def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | None = None) -> list[dict]:
-    """GeoJSON features of the countries in the project's world-atlas file, optionally only those with the given numeric ids."""
+def countries(root: Path, name: str = "countries-110m.json", ids: set[str] | None = None, tolerance: float = 0.0) -> list[dict]:
+    """GeoJSON features of the countries in the project's world-atlas file, optionally only those with the given numeric
+    ids, and with the points that lie within `tolerance` degrees of their outline's simplified course left out."""
     path = (root / ATLAS / name).resolve()
-    topology, arcs = _topology(path), _arcs(path)
+    topology, arcs = _topology(path), (_simplified_arcs(path, tolerance) if tolerance else _arcs(path))
     features = []
     for geom in topology["objects"]["countries"]["geometries"]:
         if ids is not None and geom.get("id") not in ids:
