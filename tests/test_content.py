@@ -671,14 +671,7 @@ def test_the_headline_bar_puts_the_sakura_first_and_the_japan_map_names_its_inse
 
 
 def _layers(node):
-    if isinstance(node, dict):
-        if "mark" in node:
-            yield node
-        for value in node.values():
-            yield from _layers(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _layers(value)
+    return (m for m in walk(node) if "mark" in m)
 
 
 def test_each_plant_status_has_a_symbol_of_its_own_and_a_reported_plan_is_hollow(tiny_site):

@@ -193,19 +193,23 @@ def test_a_chart_declaration_the_build_could_not_draw_is_one_line(tiny, change, 
     assert [str(p) for p in tiny.problems()] == [line.format(i=index)]
 
 
-def test_a_chart_on_a_table_without_periods_is_one_line_and_later_tables_are_still_checked(tiny):
-    """`models` has no period column: its chart is refused, and the bad chart of a table after it is reported too."""
+@pytest.mark.parametrize("table, charts, problem", [
+    ("models", [CHART], "found 'models', expected charts only on a fact table with a period column (atlas.period)"),
+    ("sales", dict(CHART, slug="sales-by-year"), "found 'dict', expected a list of chart declarations"),
+], ids=["on-a-table-without-periods", "not-a-list"])
+def test_a_bad_charts_entry_is_one_line_and_later_tables_are_still_checked(tiny, table, charts, problem):
+    """`models` has no period column, and `atlas.charts` written as one object is not a list: each is refused in one
+    line, and the bad chart of a table after it is reported too (stopping at the first table's fault would hide it)."""
     add_registrations(tiny, ROWS, charts=[{**CHART, "value": "market"}])
 
     def change(meta):
-        next(r for r in meta["resources"] if r["name"] == "models").setdefault("atlas", {})["charts"] = [CHART]
+        next(r for r in meta["resources"] if r["name"] == table).setdefault("atlas", {})["charts"] = charts
 
     edit_descriptor(tiny, change)
     names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
-    assert names.index("models") < names.index("registrations")
+    assert names.index(table) < names.index("registrations")
     assert sorted(str(p) for p in tiny.problems()) == sorted([
-        f"datapackage.json::resources[{names.index('models')}].atlas.charts: [chart-declaration] found 'models', "
-        "expected charts only on a fact table with a period column (atlas.period)",
+        f"datapackage.json::resources[{names.index(table)}].atlas.charts: [chart-declaration] {problem}",
         f"datapackage.json::resources[{names.index('registrations')}].atlas.charts[0].value: [chart-declaration] found 'market', "
         "expected a numeric field of registrations"])
 
@@ -216,21 +220,3 @@ def test_a_chart_declaration_that_is_not_an_object_is_one_line(tiny):
     index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
     assert [str(p) for p in tiny.problems()] == [
         f"datapackage.json::resources[{index}].atlas.charts[0]: [chart-declaration] found 'str', expected a chart declaration (an object)"]
-
-
-def test_charts_that_are_not_a_list_are_one_line_and_later_tables_are_still_checked(tiny):
-    """`atlas.charts` written as one object instead of a list is refused, and the bad chart of a table after it is
-    reported too (stopping at the first table's fault would hide the second)."""
-    add_registrations(tiny, ROWS, charts=[{**CHART, "value": "market"}])
-
-    def change(meta):
-        next(r for r in meta["resources"] if r["name"] == "sales")["atlas"]["charts"] = dict(CHART, slug="sales-by-year")
-
-    edit_descriptor(tiny, change)
-    names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
-    assert names.index("sales") < names.index("registrations")
-    assert sorted(str(p) for p in tiny.problems()) == sorted([
-        f"datapackage.json::resources[{names.index('sales')}].atlas.charts: [chart-declaration] found 'dict', "
-        "expected a list of chart declarations",
-        f"datapackage.json::resources[{names.index('registrations')}].atlas.charts[0].value: [chart-declaration] found 'market', "
-        "expected a numeric field of registrations"])
