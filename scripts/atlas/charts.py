@@ -809,12 +809,10 @@ def _plants_layers(data, features, plants, projection, width, height, labelled=T
     layers = [outline, dots]
     if labelled and not plants.empty:
         named = plants.assign(caption=["\n".join(kit.wrap(t, 16)) for t in plants["short"]]).sort_values("latitude", ascending=False)
-        if projection["type"] == "mercator":
-            spots = place_labels([(float(a), float(b), c) for a, b, c in zip(named["longitude"], named["latitude"], named["caption"])],
-                                 projection, width, height, kit.TEXT_PX)
-            named = named.assign(**{k: [p[k] for p in spots] for k in ("label_lon", "label_lat", "align")})
-        else:
-            named = named.assign(label_lon=named["longitude"].astype(float) + 2.5, label_lat=named["latitude"], align="left")
+        # Only the Mercator maps of Japan are labelled (place_labels inverts Mercator); the world map has its key.
+        spots = place_labels([(float(a), float(b), c) for a, b, c in zip(named["longitude"], named["latitude"], named["caption"])],
+                             projection, width, height, kit.TEXT_PX)
+        named = named.assign(**{k: [p[k] for p in spots] for k in ("label_lon", "label_lat", "align")})
         for align in ("left", "right", "center"):
             rows = named[named["align"] == align]
             if not rows.empty:
