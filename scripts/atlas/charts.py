@@ -788,7 +788,7 @@ def _plants_key(plants, countries, width):
     rows, y = [], 0
     for r in plants.assign(country_name=plants["country"].map(countries).fillna(plants["country"])).sort_values(["country_name", "city", "name"]).itertuples():
         text = kit.wrap(f"{r.short} ({r.city}, {r.country_name})", int((width - 18) / (kit.TEXT_PX * 0.55)))
-        rows.append({"short": r.short, "plant_status": r.plant_status, "caption": "\n".join(text), "y": y, "dot_y": y + line / 2})
+        rows.append({"short": r.short, "plant_status": r.plant_status, "caption": "\n".join(text), "y": y, "dot_y": y + line / 2 - 2})  # Vega sets a top-aligned line a little low in its box
         y += line * len(text) + 4
     key = alt.Chart(kit.named(rows))
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, width], range=[0, width]), axis=None)
