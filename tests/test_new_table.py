@@ -220,3 +220,22 @@ def test_a_chart_declaration_that_is_not_an_object_is_one_line(tiny):
     index = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]].index("registrations")
     assert [str(p) for p in tiny.problems()] == [
         f"datapackage.json::resources[{index}].atlas.charts[0]: [chart-declaration] found 'str', expected a chart declaration (an object)"]
+
+
+def test_a_year_of_losses_takes_the_value_axis_below_zero_for_points_and_labels_alike(tiny):
+    """Built in this process: with a loss in the data (Nissan at -2% in FY2023), every layer of the margins chart,
+    the end labels' too, has the axis from -2 up, so that no point or label is drawn below the plot."""
+    from atlas.charts import CHARTS, Data, build
+    from atlas.package import DataPackage
+    from atlas.tables import load_tables
+
+    path = tiny.root / "datasets" / "company_results.csv"
+    text = path.read_text(encoding="utf-8")
+    loss = text.replace("Nissan,FY2023,FY2023,2023-04-01,2024-03-31,1000,50,5,", "Nissan,FY2023,FY2023,2023-04-01,2024-03-31,1000,-20,-2,")
+    assert loss != text
+    path.write_text(loss, encoding="utf-8")
+    pkg = DataPackage(tiny.descriptor)
+    result = build(next(c for c in CHARTS if c.slug == "operating-margins"), Data(pkg, load_tables(pkg), {n: pkg.rows(n) for n in pkg.resources}))
+    for layout in ("desktop", "phone"):
+        domains = [layer["encoding"]["y"]["scale"]["domain"] for layer in result.specs[layout]["layer"] if "y" in layer.get("encoding", {})]
+        assert len(domains) == 4 and {tuple(d) for d in domains} == {(-2, 10)}  # bridge, line, points, labels
