@@ -17,7 +17,8 @@ mutmut finds code only under ./, src/ or source/, so the run happens in build/mu
 project with scripts/ as src/ (and the mutmut settings in its pyproject.toml); nothing in the repository moves.
 
 A survivor judged equivalent (it changes nothing a user can see) is listed in bench/mutation-equivalents.txt
-as `<mutant name>  <reason>`; the report names it with that reason, and every other survivor as a hole.
+as `<mutant name>  <reason>` with the change it judged; the report names a survivor of the same function and
+the same change with that reason, and every other survivor as a hole.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,14 +72,52 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
           -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
 
 
-def equivalents() -> dict[str, str]:
-    out = {}
-    if EQUIVALENTS.exists():
-        for line in EQUIVALENTS.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                name, _, reason = line.partition("  ")
-                out[name.strip()] = reason.strip()
+@dataclass(frozen=True)
+class Equivalent:
+    name: str  # the mutant's name when it was judged
+    reason: str
+    change: tuple[str, ...]  # its - and + lines, stripped: what the reason was written for
+
+
+def change_of(diff: str) -> tuple[str, ...]:
+    """The - and + lines of a `mutmut show` diff, each stripped after its sign: the change, wherever it is numbered."""
+    return tuple(line[0] + line[1:].strip() for line in diff.splitlines()
+                 if line[:1] in "-+" and not line.startswith(("---", "+++")))
+
+
+def equivalents(text: str | None = None) -> list[Equivalent]:
+    if text is None:
+        text = EQUIVALENTS.read_text(encoding="utf-8") if EQUIVALENTS.exists() else ""
+    out: list[Equivalent] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith((" ", "\t")):
+            last = out.pop()
+            out.append(Equivalent(last.name, last.reason, last.change + change_of(line.strip())))
+        else:
+            name, _, reason = line.partition("  ")
+            out.append(Equivalent(name.strip(), reason.strip(), ()))
     return out
+
+
+def function_of(name: str) -> str:
+    return name.rsplit("__mutmut_", 1)[0]
+
+
+def verdict_of(name: str, diff: str, known: list[Equivalent]) -> tuple[bool, str]:
+    """(equivalent?, what the report says): equivalent when an entry of the same function judged this very change,
+    under this number or another; an entry under this number that judged another change excuses nothing."""
+    change = change_of(diff)
+    for e in known:
+        if function_of(e.name) == function_of(name) and e.change == change:
+            moved = "" if e.name == name else f" (judged as `{e.name}`: mutmut's numbers moved)"
+            return True, f"equivalent: {e.reason}{moved}"
+    stale = [e for e in known if e.name == name]
+    if stale:
+        return False, ("**hole**: no test notices this change (bench/mutation-equivalents.txt judged another change under "
+                       "this name; judge this one)")
+    return False, "**hole**: no test notices this change"
 
 
 def results() -> dict[str, str]:
@@ -179,7 +219,9 @@ def main() -> int:
     known = equivalents()
     # A mutant that no test reaches survives as surely as one the tests run and miss: both count against the score.
     survivors = sorted(n for n, s in found.items() if s in ("survived", "no tests"))
-    holes = [n for n in survivors if n not in known]
+    diffs = {name: diff_of(name) for name in survivors}
+    verdicts = {name: verdict_of(name, diffs[name], known) for name in survivors}
+    holes = [n for n in survivors if not verdicts[n][0]]
     killed = counts["killed"] + counts["timeout"]
     tested = killed + len(survivors)
     score = 100.0 * killed / tested if tested else 0.0
@@ -206,10 +248,10 @@ def main() -> int:
         "",
     ]
     for name in survivors:
-        verdict = f"equivalent: {known[name]}" if name in known else "**hole**: no test notices this change"
+        verdict = verdicts[name][1]
         if found[name] == "no tests":
             verdict += " (no test of the fast layer calls this function)"
-        lines += [f"### `{name}`", "", verdict, "", "```diff", diff_of(name), "```", ""]
+        lines += [f"### `{name}`", "", verdict, "", "```diff", diffs[name], "```", ""]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "mutation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "mutation.json").write_text(json.dumps({"score": round(score, 1), "adjusted": round(adjusted, 1), "tested": tested,
