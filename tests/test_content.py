@@ -277,7 +277,8 @@ def test_each_chart_downloads_on_its_own(tiny_site, slug):
         assert sorted(z.namelist()) == sorted(f"{slug}/{n}" for n in ("README.txt", f"{slug}.csv", f"{slug}.svg", f"{slug}.png", f"{slug}.metadata.json"))
         assert z.read(f"{slug}/{slug}.csv") == (charts / f"{slug}.csv").read_bytes()
     assert (charts / f"{slug}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    release = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))
+    version, released = release["version"], release["created"][:10]
     assert (tiny_site / "data" / f"v{version}" / "charts" / f"{slug}.csv").read_bytes() == (charts / f"{slug}.csv").read_bytes()
     links = [a["href"] for a in fig.select(".atlas-chart__files a")]
     prefix = "../" if CHARTS[slug][0] else ""
@@ -286,13 +287,13 @@ def test_each_chart_downloads_on_its_own(tiny_site, slug):
     url = f"/{CHARTS[slug][0] + '/' if CHARTS[slug][0] else ''}#chart-{slug}"
     cite = fig.select_one(".atlas-chart__cite")
     assert (cite.get_text(" ", strip=True), cite.a["href"]) == (
-        f'Cite as: Kei EV Atlas maintainers (2026). "{title}", chart in Kei EV Atlas, version {version}, released 2026-12-01. '
+        f'Cite as: Kei EV Atlas maintainers (2026). "{title}", chart in Kei EV Atlas, version {version}, released {released}. '
         f"Data CC BY 4.0. {url} Link to this chart", f"#chart-{slug}")
     assert meta["citation"] == cite.get_text(" ", strip=True).removeprefix("Cite as: ").removesuffix(" Link to this chart")
     assert fig.select_one(".atlas-chart__bibtex code").get_text() == (
         f"@misc{{keievatlas{version.replace('.', '')}-{slug},\n  author    = {{{{Kei EV Atlas maintainers}}}},\n"
         f"  title     = {{{{{title}}}}},\n  year      = {{2026}},\n  version   = {{{version}}},\n"
-        f"  howpublished = {{Chart in Kei EV Atlas, released 2026-12-01}},\n  url       = {{{url}}},\n"
+        f"  howpublished = {{Chart in Kei EV Atlas, released {released}}},\n  url       = {{{url}}},\n"
         f"  note      = {{Data licensed CC BY 4.0}}\n}}")
 
 
@@ -585,8 +586,8 @@ def test_data_index_lists_each_table_with_its_rows_downloads_and_description(tin
 
 def test_chart_metadata_names_the_dataset_release(tiny_site):
     meta = json.loads((tiny_site / "charts" / "kei-ev-monthly-sales.metadata.json").read_text(encoding="utf-8"))
-    version = json.loads((tiny_site / "data" / "latest" / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    assert meta["dataset"] == {"title": "Kei EV Atlas", "version": version, "created": "2026-12-01T00:00:00Z"}
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert meta["dataset"] == {"title": "Kei EV Atlas", "version": descriptor["version"], "created": descriptor["created"]}
     assert meta["license"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]
 
 
