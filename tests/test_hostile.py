@@ -697,12 +697,16 @@ def old_site(project: Project) -> None:
 
 
 @pytest.mark.parametrize("case", list(CORRUPTIONS))
-def test_each_hostile_package_gets_exactly_its_lines_exit_status_and_an_untouched_site(tiny, case, capsys):
+def test_each_hostile_package_gets_exactly_its_lines_exit_status_and_an_untouched_site(tiny, case, capsys, monkeypatch):
     """Every case through both entries that `make validate` and `make site` call (in this process, so that it
     stays cheap and a mutation tool's mutants are what runs): `validate` prints exactly the case's lines and
     exits 1 (0 and its ok line for a good package); for a bad package `site` exits 1 with the same lines,
     and the project (build/site included) and the folder around it are byte for byte as they were."""
     from atlas import site, validate
+
+    # No chart workers, as under mutation testing: a refused build would start and stop a pool of processes for
+    # nothing (a fifth of a second a case); the build through the command line, with its pool, is the SITE_CASES'.
+    monkeypatch.setenv("ATLAS_CHART_WORKERS", "0")
 
     old_site(tiny)
     CORRUPTIONS[case](tiny)

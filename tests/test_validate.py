@@ -457,3 +457,47 @@ MESSAGES["error-limit"] = (
      "and its checks of the rows after line 1005 did not run"]
     + [f"datasets/events.csv:{r}:date: [type-error] found 'x', expected a value of type date" for r in range(6, 1006)]
     + ["datasets/events.csv:1006:date: [value-form] found 'x', expected a date written YYYY-MM-DD"])
+
+
+# --- frictionless' verdicts kept while nothing it read has changed ------------------------------------------
+
+def test_frictionless_checks_again_exactly_the_tables_an_edit_can_change(tiny, monkeypatch):
+    """A valid table's verdict is kept while its descriptor and bytes, and those of the tables its foreign keys read,
+    are unchanged: the same package again is checked by frictionless not at all; an edit of sales.csv has it check
+    sales alone (no table's foreign keys read sales); an edit of sources.csv, sources and every table that cites a
+    source, and the rows that cite the renamed source are reported though their own files did not change."""
+    from frictionless import Resource
+
+    from atlas import frictionless_check
+
+    monkeypatch.setattr(frictionless_check, "_VALID", set())
+    checked: list[str] = []
+    validate = Resource.validate
+
+    def spy(self, *args, **kwargs):
+        checked.append(self.name)
+        return validate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Resource, "validate", spy)
+
+    def run() -> tuple[list[str], list[str]]:
+        checked.clear()
+        return [str(p) for p in validate_package(tiny.descriptor)], list(checked)
+
+    names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
+    assert run() == ([], names)
+    assert run() == ([], [])
+    tiny.set_cell("sales", 0, "notes", "an edit that breaks nothing")
+    assert run() == ([], ["sales"])
+    sources = tiny.root / "datasets" / "sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("\nfx-trade,", "\nfx-trades,"), encoding="utf-8")
+    fk = "source_id: [foreign-key] found 'fx-trade', expected a value that exists in sources.source_id"
+    assert run() == ([
+        f"datasets/claims.csv:4:{fk}", f"datasets/market_share.csv:4:{fk}",
+        *[f"datasets/market_totals.csv:{n}:{fk}" for n in (3, 4, 5, 6, 7)],
+        f"datasets/models.csv:5:specs_{fk}",
+        *[f"datasets/sales.csv:{n}:{fk}" for n in (2, 3, 4, 5, 8, 15)],
+        "datasets/sources.csv:5:source_id: [source-cited] found 'fx-trades', expected a source cited by at least one row",
+    ], ["sources", "models", "plants", "production", "events", "sales", "market_totals", "market_share", "company_results", "claims"])
+    # a table found faulty is checked again, every time, until it is mended
+    assert run()[1] == ["models", "sales", "market_totals", "market_share", "claims"]

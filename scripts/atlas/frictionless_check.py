@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
+import json
 import re
+from pathlib import Path
 
 from frictionless import FrictionlessException, Package
 
@@ -75,13 +78,13 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
     if not meta["resources"]:
         return []
     try:
-        report = Package(meta, basepath=str(pkg.root)).validate(limit_errors=ERROR_LIMIT)
+        errors, tasks = _validate(Package(meta, basepath=str(pkg.root)), meta, pkg.root)
     except FrictionlessException as e:  # a descriptor frictionless cannot even load (a field type it does not know)
         notes = [r.note for r in getattr(e, "reasons", []) or [] if getattr(r, "note", None)] or [e.error.note or str(e)]
         return [Problem(pkg.descriptor.name, None, None, e.error.type, "; ".join(notes), "a valid Data Package descriptor")]
-    problems = [Problem(pkg.descriptor.name, None, None, e.type, e.note or "", "a valid Data Package descriptor") for e in report.errors]
+    problems = [Problem(pkg.descriptor.name, None, None, e.type, e.note or "", "a valid Data Package descriptor") for e in errors]
     references = []
-    for task in report.tasks:
+    for task in tasks:
         name = task.name
         file = tables[name].file if name in tables else task.place
         line_of = tables[name].line_of if name in tables else (lambda n: n)
@@ -133,6 +136,52 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
     refused |= {(file, column) for file, _, column in claimed if column}
     dropped = {id(p) for p, ref, columns in references if ref in tables and any((tables[ref].file, c) in refused for c in columns)}
     return [p for p in problems if id(p) not in dropped]
+
+
+# frictionless' verdict on each table it found valid, kept for as long as nothing it read has changed: the table's
+# descriptor and bytes, and those of every table its foreign keys look up. Most of a check's time goes to
+# frictionless' copying of field descriptors, not to rows, so the live preview re-checks only the table an edit
+# touched, and the tests' hundred-odd packages, each one corruption of the same fixture, check in a fraction of
+# the time. A table with any error or warning is checked again every time.
+_VALID: set[str] = set()
+
+
+def _validate(package: Package, meta: dict, root: Path) -> tuple[list, list]:
+    """What `Package.validate` gives (the descriptor's errors, or one task per table), the valid tables already
+    seen left out: a valid table's task carries no error or warning to report."""
+    try:
+        package.to_descriptor(validate=True)  # as Package.validate does first
+    except FrictionlessException as e:
+        return e.to_errors(), []
+    tasks = []
+    for resource in package.resources:
+        key = _verdict_key(meta, resource.name, root)
+        if key in _VALID:
+            continue
+        report = resource.validate(limit_errors=ERROR_LIMIT)
+        tasks += report.tasks
+        if key and report.valid and not any(t.warnings for t in report.tasks):
+            _VALID.add(key)
+    return [], tasks
+
+
+def _verdict_key(meta: dict, name: str, root: Path) -> str | None:
+    """A digest of all that frictionless reads to check table `name`, or None where that is not only the
+    descriptor and files (a path list, a schema or dialect kept in a file of its own, an unreadable file)."""
+    by_name = {r["name"]: r for r in meta["resources"]}
+    refs = [fk.get("reference", {}).get("resource") for fk in by_name[name].get("schema", {}).get("foreignKeys", [])]
+    digest = hashlib.sha256(json.dumps({k: v for k, v in meta.items() if k != "resources"}, sort_keys=True).encode())
+    for table in [name] + sorted({r for r in refs if r and r != name}):
+        r = by_name.get(table)
+        if r is None or not isinstance(r.get("path"), str) or not isinstance(r.get("schema", {}), dict) \
+                or not isinstance(r.get("dialect", {}), dict):
+            return None
+        try:
+            data = (root / r["path"]).read_bytes()
+        except OSError:
+            return None
+        digest.update(json.dumps(r, sort_keys=True).encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
 
 
 def _problem(pkg, file, name, fields, e) -> Problem:
