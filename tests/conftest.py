@@ -37,6 +37,8 @@ SLOW_FIXTURES = {"built_site": "real", "served": "browser", "plain_server": "bro
 SHARED_BUILDS = ("tiny_site", "built_site")
 
 
+# Before xdist's own hook, which reads the groups to route the tests (it runs first otherwise, and sees none).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture, marker in SLOW_FIXTURES.items():
@@ -55,3 +57,4 @@ def built_site(tmp_path_factory) -> Path:
 
     build_dir = tmp_path_factory.mktemp("build")
     return build_site(DATAPACKAGE, DOCS, MKDOCS_YML, build_dir)
+

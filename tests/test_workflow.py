@@ -43,3 +43,11 @@ def test_workflow_runs_the_tests_uploads_the_report_and_publishes_pages():
     for needle in ("bash .ci/run", "validation-report", "actions/upload-artifact", "actions/upload-pages-artifact",
                    "actions/deploy-pages", "pull_request"):
         assert needle in text, needle
+
+
+def test_the_tests_that_share_a_build_are_routed_to_one_worker(request, tiny_site):
+    """Under `make test`'s --dist loadgroup, a reader of the tiny build carries its group in its node id, which is
+    what sends every reader to one worker (a pytest that xdist cannot group under makes the build on each)."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run under --dist loadgroup")
+    assert request.node.nodeid.endswith("@tiny_site")
