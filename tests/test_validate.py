@@ -7,6 +7,7 @@ more (or other) problems than its one line, fails the suite.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -462,10 +463,11 @@ MESSAGES["error-limit"] = (
 # --- frictionless' verdicts kept while nothing it read has changed ------------------------------------------
 
 def test_frictionless_checks_again_exactly_the_tables_an_edit_can_change(tiny, monkeypatch):
-    """A valid table's verdict is kept while its descriptor and bytes, and those of the tables its foreign keys read,
-    are unchanged: the same package again is checked by frictionless not at all; an edit of sales.csv has it check
+    """A verdict is kept while a table's descriptor and bytes, and those of the tables its foreign keys read, are
+    unchanged: the same package again is checked by frictionless not at all; an edit of sales.csv has it check
     sales alone (no table's foreign keys read sales); an edit of sources.csv, sources and every table that cites a
-    source, and the rows that cite the renamed source are reported though their own files did not change."""
+    source, and the rows that cite the renamed source are reported though their own files did not change. A
+    faulty table's findings are kept for its own folder only; mended, every table is back to its first verdict."""
     from frictionless import Resource
 
     from atlas import frictionless_check
@@ -480,9 +482,9 @@ def test_frictionless_checks_again_exactly_the_tables_an_edit_can_change(tiny, m
 
     monkeypatch.setattr(Resource, "validate", spy)
 
-    def run() -> tuple[list[str], list[str]]:
+    def run(project=tiny) -> tuple[list[str], list[str]]:
         checked.clear()
-        return [str(p) for p in validate_package(tiny.descriptor)], list(checked)
+        return [str(p) for p in validate_package(project.descriptor)], list(checked)
 
     names = [r["name"] for r in json.loads(tiny.descriptor.read_text(encoding="utf-8"))["resources"]]
     assert run() == ([], names)
@@ -490,14 +492,21 @@ def test_frictionless_checks_again_exactly_the_tables_an_edit_can_change(tiny, m
     tiny.set_cell("sales", 0, "notes", "an edit that breaks nothing")
     assert run() == ([], ["sales"])
     sources = tiny.root / "datasets" / "sources.csv"
-    sources.write_text(sources.read_text(encoding="utf-8").replace("\nfx-trade,", "\nfx-trades,"), encoding="utf-8")
+    original = sources.read_text(encoding="utf-8")
+    sources.write_text(original.replace("\nfx-trade,", "\nfx-trades,"), encoding="utf-8")
     fk = "source_id: [foreign-key] found 'fx-trade', expected a value that exists in sources.source_id"
-    assert run() == ([
+    faults = [
         f"datasets/claims.csv:4:{fk}", f"datasets/market_share.csv:4:{fk}",
         *[f"datasets/market_totals.csv:{n}:{fk}" for n in (3, 4, 5, 6, 7)],
         f"datasets/models.csv:5:specs_{fk}",
         *[f"datasets/sales.csv:{n}:{fk}" for n in (2, 3, 4, 5, 8, 15)],
         "datasets/sources.csv:5:source_id: [source-cited] found 'fx-trades', expected a source cited by at least one row",
-    ], ["sources", "models", "plants", "production", "events", "sales", "market_totals", "market_share", "company_results", "claims"])
-    # a table found faulty is checked again, every time, until it is mended
-    assert run()[1] == ["models", "sales", "market_totals", "market_share", "claims"]
+    ]
+    assert run() == (faults, ["sources", "models", "plants", "production", "events", "sales", "market_totals", "market_share",
+                              "company_results", "claims"])
+    assert run() == (faults, [])
+    elsewhere = Project(tiny.root.parent / "elsewhere")
+    shutil.copytree(tiny.root, elsewhere.root)
+    assert run(elsewhere) == (faults, ["models", "sales", "market_totals", "market_share", "claims"])
+    sources.write_text(original, encoding="utf-8")
+    assert run() == ([], [])

@@ -78,7 +78,7 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
     if not meta["resources"]:
         return []
     try:
-        errors, tasks = _validate(Package(meta, basepath=str(pkg.root)), meta, pkg.root)
+        errors, tasks = _validate(meta, pkg.root)
     except FrictionlessException as e:  # a descriptor frictionless cannot even load (a field type it does not know)
         notes = [r.note for r in getattr(e, "reasons", []) or [] if getattr(r, "note", None)] or [e.error.note or str(e)]
         return [Problem(pkg.descriptor.name, None, None, e.error.type, "; ".join(notes), "a valid Data Package descriptor")]
@@ -138,30 +138,56 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
     return [p for p in problems if id(p) not in dropped]
 
 
-# frictionless' verdict on each table it found valid, kept for as long as nothing it read has changed: the table's
-# descriptor and bytes, and those of every table its foreign keys look up. Most of a check's time goes to
-# frictionless' copying of field descriptors, not to rows, so the live preview re-checks only the table an edit
-# touched, and the tests' hundred-odd packages, each one corruption of the same fixture, check in a fraction of
-# the time. A table with any error or warning is checked again every time.
+# frictionless' verdicts, kept for as long as nothing they rest on has changed: a table's descriptor and bytes, and
+# those of every table its foreign keys look up. Most of a check's time goes to frictionless' copying of field
+# descriptors, not to rows, so the live preview re-checks only the table an edit touched, `make site` does not
+# check again what `make validate` just checked in the same process, and the tests' hundred-odd packages, each
+# one corruption of the same fixture, check in a fraction of the time. A valid table's verdict holds wherever
+# the project is; a faulty table's findings name the files they were read from, so they are kept for that
+# project folder only, and only the latest few.
 _VALID: set[str] = set()
+_FAULTY: dict[str, list] = {}
+KEEP_FAULTY = 32
 
 
-def _validate(package: Package, meta: dict, root: Path) -> tuple[list, list]:
-    """What `Package.validate` gives (the descriptor's errors, or one task per table), the valid tables already
-    seen left out: a valid table's task carries no error or warning to report."""
-    try:
-        package.to_descriptor(validate=True)  # as Package.validate does first
-    except FrictionlessException as e:
-        return e.to_errors(), []
+def _validate(meta: dict, root: Path) -> tuple[list, list]:
+    """What `Package(meta).validate()` gives (the descriptor's errors, or one task per table), less the tasks of
+    the valid tables already seen (they carry no error or warning); the package is not even read when every
+    verdict is known."""
+    package = None
+
+    def opened() -> Package:
+        nonlocal package
+        if package is None:
+            package = Package(meta, basepath=str(root))
+        return package
+
+    described = "descriptor:" + hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()
+    if described not in _VALID:
+        try:
+            opened().to_descriptor(validate=True)  # as Package.validate does first
+        except FrictionlessException as e:
+            if package is None:  # the descriptor could not even be loaded: the caller reports that
+                raise
+            return e.to_errors(), []
+        _VALID.add(described)
     tasks = []
-    for resource in package.resources:
-        key = _verdict_key(meta, resource.name, root)
+    for name in [r["name"] for r in meta["resources"]]:
+        key = _verdict_key(meta, name, root)
         if key in _VALID:
             continue
-        report = resource.validate(limit_errors=ERROR_LIMIT)
+        here = f"{key}:{root.resolve()}" if key else None
+        if here in _FAULTY:
+            tasks += _FAULTY[here]
+            continue
+        report = opened().get_resource(name).validate(limit_errors=ERROR_LIMIT)
         tasks += report.tasks
         if key and report.valid and not any(t.warnings for t in report.tasks):
             _VALID.add(key)
+        elif here:
+            _FAULTY[here] = report.tasks
+            while len(_FAULTY) > KEEP_FAULTY:
+                del _FAULTY[next(iter(_FAULTY))]
     return [], tasks
 
 
