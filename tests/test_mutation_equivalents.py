@@ -47,4 +47,4 @@ def test_the_same_change_under_its_number_or_a_new_one_is_equivalent_and_another
 def test_every_listed_equivalent_names_the_change_it_judged():
     entries = mutate.equivalents()
     assert [e.name for e in entries if len(e.change) < 2 or not any(c.startswith("-") for c in e.change)] == []
-    assert len(entries) == 7
+    assert len(entries) >= 8  # as many as the file lists today, at least
