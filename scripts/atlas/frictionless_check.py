@@ -140,9 +140,9 @@ def check_frictionless(pkg: DataPackage, tables: dict, claimed: set) -> list[Pro
 
 # frictionless' verdicts, kept for as long as nothing they rest on has changed: a table's descriptor and bytes, and
 # those of every table its foreign keys look up. Most of a check's time goes to frictionless' copying of field
-# descriptors, not to rows, so the live preview re-checks only the table an edit touched, `make site` does not
-# check again what `make validate` just checked in the same process, and the tests' hundred-odd packages, each
-# one corruption of the same fixture, check in a fraction of the time. A valid table's verdict holds wherever
+# descriptors, not to rows, so the live preview re-checks only the table an edit touched, and the tests'
+# hundred-odd packages, each one corruption of the same fixture and each checked by `validate` and then by
+# `site`, check in a fraction of the time. A valid table's verdict holds wherever
 # the project is; a faulty table's findings name the files they were read from, so they are kept for that
 # project folder only, and only the latest few.
 _VALID: set[str] = set()
