@@ -726,6 +726,28 @@ def test_end_labels_keep_a_wrapped_label_inside_the_plot_and_follow_an_axis_belo
     assert [kit.nice_min(v) for v in (-1.7, -0.4, 0.0, 3.0)] == [-2, -0.4, 0, 0]
 
 
+def test_a_series_that_ends_early_is_labelled_above_its_line_clear_of_the_marks_that_follow():
+    """The MINICAB-MiEV's sales end in 2021; its label, written to the right of that point, ran over the eK X EV's
+    2022 point. Such a label goes above the line, ending at its last point, or starting at its first where ending
+    there would run off the plot; a label with nothing in its way stays to the right."""
+    import pandas as pd
+
+    from atlas import chartkit as kit
+
+    name = "MMMMMMMMMM"  # 10 wide capitals: 115.7 px at 13 px, so it reaches the other series' next point
+    rows = pd.DataFrame({"x": [0, 1, 0, 1, 2, 3], "v": [10.0, 10, 50, 50, 11, 11], "s": [name, name, "B", "B", "B", "B"]})
+    spread = {0: 0.125, 1: 0.375, 2: 0.625, 3: 0.875}  # 50, 150, 250 and 350 px across 400
+    ends = kit.end_labels(rows, "x", "v", "s", "s", height=100, y_max=100, x_frac=spread, width=400).set_index("s")
+    # Its first line's middle 16 px above where the label's foot sits, 6 px over its points (at 10, 90 px down).
+    assert ends[["place", "label_y", "x"]].to_dict("index") == {name: {"place": "above-end", "label_y": pytest.approx(16.0), "x": 1},
+                                                                "B": {"place": "right", "label_y": pytest.approx(11.0), "x": 3}}
+    near_the_axis = {0: 0.05, 1: 0.2, 2: 0.4, 3: 0.875}  # ending at its last point would start 32 px left of the plot
+    ends = kit.end_labels(rows, "x", "v", "s", "s", height=100, y_max=100, x_frac=near_the_axis, width=400).set_index("s")
+    assert ends.loc[name, ["place", "x"]].tolist() == ["above-start", 0]
+    clear = kit.end_labels(rows[rows["s"] == name], "x", "v", "s", "s", height=100, y_max=100, x_frac=spread, width=400)
+    assert (clear["place"].tolist(), clear["label_y"].tolist()) == (["right"], [pytest.approx(10.0)])
+
+
 def test_running_totals_name_the_panels_they_draw_and_share_one_time_axis(tiny_site):
     """The subtitle once promised "orders, sales and production" panels where the data held orders and sales only;
     it now names the measures the panels draw. The panels share their time axis, so that one date stands at one

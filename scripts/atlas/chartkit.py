@@ -189,18 +189,75 @@ def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opaci
 
 
 def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height: int, y_max: float,
-               min_gap: float = TEXT_PX + 3, room: int | None = None, y_min: float = 0) -> pd.DataFrame:
+               min_gap: float = TEXT_PX + 3, room: int | None = None, y_min: float = 0,
+               x_frac: dict | None = None, width: int | None = None) -> pd.DataFrame:
     """One label per series at its last figure, nudged apart so that no two overlap, and none runs below the plot
-    into the axis labels.
+    into the axis labels. A series that ends before another goes on (`x_frac` gives each x its place across the
+    plot's `width`) may write its label over that one's marks there; such a label is put above its line instead,
+    ending at its last point (`place` "above-end") or, where that runs off the plot, starting at its first
+    ("above-start"); if neither is clear it stays to the right.
 
     Positions are worked out here, in pixels, because Vega-Lite has no label-collision layout for text marks."""
     last = df.dropna(subset=[y]).sort_values(x).groupby(series, sort=False).tail(1).copy()
     if last.empty:
-        return last.assign(label_y=[])
+        return last.assign(label_y=[], place=[])
     span = y_max - y_min
     last["px"] = height * (1 - (last[y].astype(float) - y_min) / span)
     last["label"] = [wrap_label(s, room) if room else s for s in last[label]]
     last = last.sort_values("px")
+    last["place"] = "right"
+    last["label_y"] = y_min + span * (1 - _stacked(last, height, min_gap) / height)
+    if x_frac and width:
+        shown = df.dropna(subset=[y])
+        marks = pd.DataFrame({"series": shown[series], "x": [x_frac.get(v, math.nan) * width for v in shown[x]],
+                              "px": height * (1 - (shown[y].astype(float) - y_min) / span)}).dropna()
+        for i, r in last.iterrows():
+            own, others = marks[marks["series"] == r[series]], marks[marks["series"] != r[series]]
+            label_px = height * (1 - (r["label_y"] - y_min) / span)
+            end = own["x"].max()
+            w, tall = _box(r["label"], min_gap)
+            if not _hits(others, end + 8, end + 8 + w, label_px - min_gap / 2, label_px - min_gap / 2 + tall):
+                continue
+            placed = False
+            for text in dict.fromkeys((r["label"], textwrap.fill(r[label], 1, break_long_words=False))):  # as wrapped, then a word a line
+                w, tall = _box(text, min_gap)
+                for x0, x1, anchor in ((end + 4 - w, end + 4, "end"), (own["x"].min() - 4, own["x"].min() - 4 + w, "start")):
+                    under = own[(own["x"] >= x0 - 6) & (own["x"] <= x1 + 6)]
+                    bottom = (under["px"].min() if not under.empty else r["px"]) - 6
+                    if x0 >= -4 and bottom - tall >= 0 and not _hits(others, x0, x1, bottom - tall, bottom):
+                        # Vega writes extra lines below the first even on a bottom baseline, so the first is lifted over them.
+                        first = y_min + span * (1 - (bottom - tall + min_gap) / height)
+                        last.loc[i, ["place", "label_y", "label"]] = [f"above-{anchor}", first, text]
+                        if anchor == "start":
+                            last.loc[i, x] = shown.loc[shown[series] == r[series]].sort_values(x)[x].iloc[0]
+                        placed = True
+                        break
+                if placed:
+                    break
+        right = last["place"] == "right"
+        last.loc[right, "label_y"] = y_min + span * (1 - _stacked(last[right], height, min_gap) / height)
+    return last
+
+
+# Widths of bold sans-serif characters in ems (Arial Bold's metrics, wider than most fallbacks): enough to tell
+# whether a label clears a mark, where label_room's one width per character misjudges a word of capitals.
+_EMS = {**dict.fromkeys("ijlI.,'", 0.28), **dict.fromkeys("ft- ", 0.33), **dict.fromkeys("mwMW", 0.89),
+        **dict.fromkeys("abcdeghknopqrsuvxyz0123456789", 0.58)}
+
+
+def _box(text: str, min_gap: float) -> tuple[float, float]:
+    """A label's width and height in pixels."""
+    lines = text.split("\n")
+    return max(sum(_EMS.get(c, 0.72) for c in s) for s in lines) * TEXT_PX, min_gap * len(lines)
+
+
+def _hits(marks: pd.DataFrame, x0: float, x1: float, y0: float, y1: float, pad: float = 5) -> bool:
+    """Whether any mark's centre falls within a label's box (pixels), widened by a point's radius."""
+    return bool(((marks["x"] >= x0 - pad) & (marks["x"] <= x1 + pad) & (marks["px"] >= y0 - pad) & (marks["px"] <= y1 + pad)).any())
+
+
+def _stacked(last: pd.DataFrame, height: int, min_gap: float) -> pd.Series:
+    """Pixel heights of labels (sorted by `px`) right of the plot: each at its figure or just below the one above it."""
     lines = [s.count("\n") + 1 for s in last["label"]]
     placed: list[float] = []
     for i, px in enumerate(last["px"]):  # a wrapped label needs room for all its lines
@@ -209,8 +266,7 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
     for i in reversed(range(len(placed))):
         placed[i] = min(placed[i], limit - min_gap * (lines[i] - 1))
         limit = placed[i] - min_gap
-    last["label_y"] = [y_min + span * (1 - p / height) for p in placed]
-    return last
+    return pd.Series(placed, index=last.index)
 
 
 def label_room(labels, layout: Layout) -> int:

@@ -273,8 +273,10 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     bottom = kit.nice_min(float(shown[value].astype(float).min()) if not shown.empty else 0)  # a loss is a negative margin
     room = kit.label_room(shown[series].unique(), layout)
     width = layout.width - room - 60
-    ends = kit.end_labels(shown, x, value, series, series, height, top, room=room, y_min=bottom)
-    ends = ends.drop(columns=[value])  # the label's data holds its nudged height, never a figure
+    ends = kit.end_labels(shown, x, value, series, series, height, top, room=room, y_min=bottom,
+                          x_frac=_x_fractions(shown[x], x_type, x_order), width=width)
+    above = {side: ends[ends["place"] == f"above-{side}"].drop(columns=[value, "place"]) for side in ("end", "start")}
+    ends = ends[ends["place"] == "right"].drop(columns=[value, "place"])  # a label's data holds its nudged height, never a figure
     scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
     xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
                axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
@@ -290,9 +292,24 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
         x=xe, y=y_label, text=alt.Text("label:N"))
     layers = [bridge, line, points, labels]
+    for side, align, dx in (("end", "right", 4), ("start", "left", -4)):  # a series that ends early, labelled above its line
+        if not above[side].empty:
+            layers.append(alt.Chart(kit.named(above[side])).mark_text(align=align, baseline="bottom", dx=dx, lineBreak="\n", fontWeight="bold",
+                                                                       color=kit.LIGHT["text"]).encode(x=xe, y=y_label, text=alt.Text("label:N")))
     if events is not None:
         layers += kit.annotation_layers(events, "date", x_type)
     return kit.sized(alt.layer(*layers), width=width, height=height)
+
+
+def _x_fractions(values: pd.Series, x_type: str, order: list[str] | None) -> dict:
+    """Where each x falls across the plot, from 0 to 1, as Vega-Lite places it: a point scale's steps (padding
+    0.5 at each end) for an ordinal axis, a linear one from the first date to the last for a time axis."""
+    if x_type == "T":
+        t = pd.to_datetime(values)
+        lo, hi = t.min(), t.max()
+        return {v: ((d - lo) / (hi - lo) if hi > lo else 0.5) for v, d in zip(values, t)}
+    steps = list(order) if order else sorted(values.unique())
+    return {v: (i + 0.5) / len(steps) for i, v in enumerate(steps)}
 
 
 def _year_axis(layout: kit.Layout, years: int = 99) -> alt.Axis:
