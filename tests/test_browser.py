@@ -201,6 +201,20 @@ def test_dark_mode_shows_the_dark_image(browser, server):
         assert v.page.locator("figure.atlas-chart .atlas-chart__img--light img").first.is_hidden()
 
 
+def test_a_japanese_title_on_a_phone_keeps_eight_characters_a_line_and_says_its_language(browser, server):
+    """Japanese may break between any two characters, so the Sources page's title column once shrank to one
+    character a line at phone width; each title now carries its document's language, whose cells keep 8em."""
+    with Visit(browser, server, 390) as v:
+        v.page.goto(server + "/sources/", wait_until="load")
+        cell = v.page.locator("td:lang(ja)").first
+        cell.scroll_into_view_if_needed()
+        width, font, lang, title = cell.evaluate(
+            "td => [td.getBoundingClientRect().width, parseFloat(getComputedStyle(td).fontSize), td.lang, td.closest('tr').id]")
+        assert (lang, width >= 8 * font) == ("ja", True), (title, width, font)
+        assert v.page.evaluate("document.documentElement.scrollWidth") == 390  # the table's box scrolls, not the page
+        v.assert_clean()
+
+
 def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server):
     server = plain_server
     with Visit(browser, server, 1280) as v:

@@ -238,7 +238,9 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
             if col.endswith("source_id") and text:
                 text = f'<a href="{prefix}sources/#{text}">{text}</a>'
             numeric = col in fields and fields[col].type in ("integer", "number", "year")
-            cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td>{text}</td>")
+            # A document's title is in the document's language (WCAG 3.1.2), which also sets how it may wrap (atlas.css).
+            lang = f' lang="{escape(cell_text(rec.language))}"' if col == "title" and "language" in df.columns else ""
+            cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td{lang}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     # Rows of data stay out of the search index: it is loaded on every page, and must not grow with the data.
     return mark(f'<div class="atlas-table-wrap" data-search-exclude><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'

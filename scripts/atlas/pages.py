@@ -122,7 +122,7 @@ def resource_page(pkg: DataPackage, resource: str, tables: dict[str, pd.DataFram
     ]
     if citing:
         lines += ["## Sources cited", "", f"{len(cited)} documents are cited by this table.", ""]
-        lines += [table_html(pkg, "sources", cited[["source_id", "publisher", "title", "published", "reliability"]], prefix), ""]
+        lines += [table_html(pkg, "sources", cited[["source_id", "publisher", "title", "published", "reliability", "language"]], prefix), ""]
     return "\n".join(lines)
 
 
@@ -176,7 +176,7 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     def row(r) -> str:
         used = ", ".join(f'<a href="../data/{escape(t)}/">{escape(t)}</a> ({n})' for t, n in sorted(cites.get(r.source_id, {}).items()))
         return (f'<tr id="{escape(r.source_id)}"><td><code>{escape(r.source_id)}</code></td>'
-                f'<td><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
+                f'<td lang="{escape(r.language)}"><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
                 f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
                 f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>')
 
