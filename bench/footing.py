@@ -43,6 +43,7 @@ NOT_THE_PUBLISHERS_COPY = {
     "mobi-navi.com": "an unlicensed host of Nikkan Jidosha articles",
     "www.marketpulse.com": "a broker's blog quoting Mainichi",
     "news.az": "an aggregator's copy of Kyodo",
+    "i777777o61726775736d65646961o636f6dz.oszar.com": "a proxy's copy of Argus Media",
 }
 
 
