@@ -744,6 +744,13 @@ def test_a_series_that_ends_early_is_labelled_above_its_line_clear_of_the_marks_
     near_the_axis = {0: 0.05, 1: 0.2, 2: 0.4, 3: 0.875}  # ending at its last point would start 32 px left of the plot
     ends = kit.end_labels(rows, "x", "v", "s", "s", height=100, y_max=100, x_frac=near_the_axis, width=400).set_index("s")
     assert ends.loc[name, ["place", "x"]].tolist() == ["above-start", 0]
+    # Two words that fit nowhere on one line go a word a line, the first line lifted so that the second ends 6 px over the points.
+    two = "MMMMM MMMMM"
+    rows2 = pd.DataFrame({"x": [0, 1, 0, 1, 2, 3], "v": [10.0, 10, 80, 80, 11, 11], "s": [two, two, "B", "B", "B", "B"]})
+    ends = kit.end_labels(rows2, "x", "v", "s", "s", height=100, y_max=100, x_frac={0: 0.05, 1: 0.2, 2: 0.3, 3: 0.875},
+                          width=400).set_index("s")
+    assert ends.loc[two, ["place", "label"]].tolist() == ["above-end", "MMMMM\nMMMMM"]
+    assert ends.loc[two, "label_y"] == pytest.approx(32.0)
     clear = kit.end_labels(rows[rows["s"] == name], "x", "v", "s", "s", height=100, y_max=100, x_frac=spread, width=400)
     assert (clear["place"].tolist(), clear["label_y"].tolist()) == (["right"], [pytest.approx(10.0)])
 
