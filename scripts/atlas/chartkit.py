@@ -218,22 +218,14 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
             w, tall = _box(r["label"], min_gap)
             if not _hits(others, end + 8, end + 8 + w, label_px - min_gap / 2, label_px - min_gap / 2 + tall):
                 continue
-            placed = False
-            for text in dict.fromkeys((r["label"], textwrap.fill(r[label], 1, break_long_words=False))):  # as wrapped, then a word a line
-                w, tall = _box(text, min_gap)
-                for x0, x1, anchor in ((end + 4 - w, end + 4, "end"), (own["x"].min() - 4, own["x"].min() - 4 + w, "start")):
-                    under = own[(own["x"] >= x0 - 6) & (own["x"] <= x1 + 6)]
-                    bottom = (under["px"].min() if not under.empty else r["px"]) - 6
-                    if x0 >= -4 and bottom - tall >= 0 and not _hits(others, x0, x1, bottom - tall, bottom):
-                        # Vega writes extra lines below the first even on a bottom baseline, so the first is lifted over them.
-                        first = y_min + span * (1 - (bottom - tall + min_gap) / height)
-                        last.loc[i, ["place", "label_y", "label"]] = [f"above-{anchor}", first, text]
-                        if anchor == "start":
-                            last.loc[i, x] = shown.loc[shown[series] == r[series]].sort_values(x)[x].iloc[0]
-                        placed = True
-                        break
-                if placed:
-                    break
+            above = _above(own, others, r["label"], r[label], r["px"], min_gap)
+            if above:
+                anchor, bottom, text = above
+                tall = _box(text, min_gap)[1]
+                # Vega writes extra lines below the first even on a bottom baseline, so the first is lifted over them.
+                last.loc[i, ["place", "label_y", "label"]] = [f"above-{anchor}", y_min + span * (1 - (bottom - tall + min_gap) / height), text]
+                if anchor == "start":
+                    last.loc[i, x] = shown.loc[shown[series] == r[series]].sort_values(x)[x].iloc[0]
         right = last["place"] == "right"
         last.loc[right, "label_y"] = y_min + span * (1 - _stacked(last[right], height, min_gap) / height)
     return last
@@ -243,6 +235,20 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
 # whether a label clears a mark, where label_room's one width per character misjudges a word of capitals.
 _EMS = {**dict.fromkeys("ijlI.,'", 0.28), **dict.fromkeys("ft- ", 0.33), **dict.fromkeys("mwMW", 0.89),
         **dict.fromkeys("abcdeghknopqrsuvxyz0123456789", 0.58)}
+
+
+def _above(own: pd.DataFrame, others: pd.DataFrame, wrapped: str, name: str, px: float, min_gap: float):
+    """The first clear place above a series' line for its label, as (anchor, foot in pixels, text), or None: the label
+    as wrapped, then a word a line; each ending at the last point, then starting at the first."""
+    end, start = own["x"].max(), own["x"].min()
+    for text in dict.fromkeys((wrapped, textwrap.fill(name, 1, break_long_words=False))):
+        w, tall = _box(text, min_gap)
+        for x0, anchor in ((end + 4 - w, "end"), (start - 4, "start")):
+            under = own[(own["x"] >= x0 - 6) & (own["x"] <= x0 + w + 6)]
+            bottom = (under["px"].min() if not under.empty else px) - 6
+            if x0 >= -4 and bottom - tall >= 0 and not _hits(others, x0, x0 + w, bottom - tall, bottom):
+                return anchor, bottom, text
+    return None
 
 
 def _box(text: str, min_gap: float) -> tuple[float, float]:
