@@ -345,6 +345,12 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
         ["fx-trade", "Fixture trade report", "Fixture Trade Weekly", "2024-01-15", "trade-press", "C", "ja",
          "claims (1), market_share (1), market_totals (5), models (1), sales (6)"],
     ]
+    # each title is marked with its document's language (WCAG 3.1.2), here and in a data page's "Sources cited"
+    assert [(td.get_text(strip=True), td["lang"]) for td in doc.select("table.atlas-sources td[lang]")] == [
+        ("Fixture gazetteer", "en"), ("Fixture maker release", "en"), ("Fixture news story", "en"), ("Fixture trade report", "ja")]
+    cited = page(tiny_site, "data/market_totals").find(id="sources-cited").find_next("table")
+    assert [(td.get_text(strip=True), td["lang"]) for td in cited.select("td[lang]")] == [
+        ("Fixture news story", "en"), ("Fixture trade report", "ja")]
 
 
 def test_data_dictionary_lists_type_unit_constraints_and_enum_values(tiny_site):

@@ -221,6 +221,11 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def lang_attr(language) -> str:
+    """A document's title is in the document's language (WCAG 3.1.2), which also sets how it may wrap (atlas.css)."""
+    return f' lang="{escape(cell_text(language))}"' if cell_text(language) else ""
+
+
 def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, headers: list[str] | None = None) -> str:
     fields = {f.name: f for f in pkg.fields(resource)}
     if headers:  # a chart's table names its own columns (from the fields its declaration maps them to)
@@ -238,8 +243,7 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
             if col.endswith("source_id") and text:
                 text = f'<a href="{prefix}sources/#{text}">{text}</a>'
             numeric = col in fields and fields[col].type in ("integer", "number", "year")
-            # A document's title is in the document's language (WCAG 3.1.2), which also sets how it may wrap (atlas.css).
-            lang = f' lang="{escape(cell_text(rec.language))}"' if col == "title" and "language" in df.columns else ""
+            lang = lang_attr(rec.language) if col == "title" and "language" in df.columns else ""
             cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td{lang}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     # Rows of data stay out of the search index: it is loaded on every page, and must not grow with the data.

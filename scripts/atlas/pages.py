@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import codes, facts
-from .figures import cell_text, eager, table_html
+from .figures import cell_text, eager, lang_attr, table_html
 from .package import DataPackage
 from .rawhtml import mark
 from .rules import EVIDENCE_SEPARATOR, KEY_SEPARATOR
@@ -176,7 +176,7 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     def row(r) -> str:
         used = ", ".join(f'<a href="../data/{escape(t)}/">{escape(t)}</a> ({n})' for t, n in sorted(cites.get(r.source_id, {}).items()))
         return (f'<tr id="{escape(r.source_id)}"><td><code>{escape(r.source_id)}</code></td>'
-                f'<td lang="{escape(r.language)}"><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
+                f'<td{lang_attr(r.language)}><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
                 f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
                 f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>')
 
