@@ -135,10 +135,16 @@ def page(site: Path, url: str) -> BeautifulSoup:
 
 
 def table_rows(table) -> tuple[list[str], list[list[str]]]:
-    """A <table>'s header texts and the text of every body cell, row by row."""
-    head = [th.get_text(" ", strip=True) for th in table.select("thead th")]
-    body = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
+    """A <table>'s header texts and the text of every body cell, row by row, as a reader sees them: a <wbr>
+    (a place where a word may wrap) adds no space."""
+    head = [cell_text(th) for th in table.select("thead th")]
+    body = [[cell_text(td) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
     return head, body
+
+
+def cell_text(cell) -> str:
+    cell = BeautifulSoup(str(cell).replace("<wbr/>", ""), "html.parser")
+    return cell.get_text(" ", strip=True)
 
 
 def figure(doc: BeautifulSoup, slug: str):

@@ -215,6 +215,47 @@ def test_a_japanese_title_on_a_phone_keeps_eight_characters_a_line_and_says_its_
         v.assert_clean()
 
 
+# For every tier's table on the Sources page: its id, its box's scroll and client widths, and each place where a
+# source id or a "Cited by" link wraps at a character other than "-" or "_" (written as "before|after").
+_SOURCE_BREAKS = """async () => {
+  const out = [];
+  for (const wrap of document.querySelectorAll('.atlas-sources__tier')) {
+    wrap.scrollIntoView();  // each table is laid out only once scrolled to (content-visibility)
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const bad = [];
+    for (const el of wrap.querySelectorAll('td > code, td:last-child > a')) {
+      const text = el.textContent, range = document.createRange();
+      let i = 0, top = null;
+      for (const node of [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)) {
+        for (let k = 0; k < node.length; k++, i++) {
+          range.setStart(node, k); range.setEnd(node, k + 1);
+          const t = range.getBoundingClientRect().top;
+          if (top !== null && t > top + 1 && !'-_'.includes(text[i - 1])) bad.push(text.slice(0, i) + '|' + text.slice(i));
+          top = t;
+        }
+      }
+    }
+    out.push([wrap.previousElementSibling.id, wrap.scrollWidth, wrap.clientWidth, bad]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_source_id_wraps_only_after_its_hyphens_and_on_a_desktop_every_column_shows(browser, server, width):
+    """Material lets code and links break inside any word: a squeezed Sources table once showed "allia|nce-2025-..."
+    and "event|s". Ids now wrap only after - or _, and on a desktop the page gives up its empty table of contents,
+    so that all eight columns fit without scrolling the table sideways."""
+    with Visit(browser, server, width) as v:
+        v.page.goto(server + "/sources/", wait_until="load")
+        tiers = v.page.evaluate(_SOURCE_BREAKS)
+        assert [(tier, bad) for tier, _, _, bad in tiers] == [("tier-A", []), ("tier-B", []), ("tier-C", []), ("tier-D", [])]
+        if width == 1280:
+            assert [(tier, scroll <= client) for tier, scroll, client, _ in tiers] == [(t, True) for t, *_ in tiers]
+        assert v.page.evaluate("document.documentElement.scrollWidth") == width
+        v.assert_clean()
+
+
 def test_download_snippets_name_the_site_the_reader_is_on(browser, plain_server):
     server = plain_server
     with Visit(browser, server, 1280) as v:

@@ -351,6 +351,12 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
     cited = page(tiny_site, "data/market_totals").find(id="sources-cited").find_next("table")
     assert [(td.get_text(strip=True), td["lang"]) for td in cited.select("td[lang]")] == [
         ("Fixture news story", "en"), ("Fixture trade report", "ja")]
+    # an id may wrap only after its hyphens (test_browser.py); the page hides its empty table of contents
+    assert [str(c) for c in doc.select("table.atlas-sources code")] == [
+        "<code>fx-<wbr/>gazetteer</code>", "<code>fx-<wbr/>maker-<wbr/>release</code>", "<code>fx-<wbr/>news</code>", "<code>fx-<wbr/>trade</code>"]
+    assert [str(a) for a in cited.select("a")] == ['<a href="../../sources/#fx-news">fx-<wbr/>news</a>',
+                                                   '<a href="../../sources/#fx-trade">fx-<wbr/>trade</a>']
+    assert doc.select_one(".md-sidebar--secondary").has_attr("hidden")
 
 
 def test_data_dictionary_lists_type_unit_constraints_and_enum_values(tiny_site):

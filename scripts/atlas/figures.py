@@ -221,6 +221,12 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def breakable(ident: str) -> str:
+    """An identifier as HTML that may wrap only after its hyphens and underscores: `<wbr>` marks those places,
+    as no CSS property can, and atlas.css keeps the browser from breaking elsewhere inside the word."""
+    return escape(ident).replace("-", "-<wbr>").replace("_", "_<wbr>")
+
+
 def lang_attr(language) -> str:
     """A document's title is in the document's language (WCAG 3.1.2), which also sets how it may wrap (atlas.css)."""
     return f' lang="{escape(cell_text(language))}"' if cell_text(language) else ""
@@ -241,7 +247,7 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
         for col, value in zip(df.columns, rec):
             text = escape(cell_text(value))
             if col.endswith("source_id") and text:
-                text = f'<a href="{prefix}sources/#{text}">{text}</a>'
+                text = f'<a href="{prefix}sources/#{text}">{breakable(cell_text(value))}</a>'
             numeric = col in fields and fields[col].type in ("integer", "number", "year")
             lang = lang_attr(rec.language) if col == "title" and "language" in df.columns else ""
             cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td{lang}>{text}</td>")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import codes, facts
-from .figures import cell_text, eager, lang_attr, table_html
+from .figures import breakable, cell_text, eager, lang_attr, table_html
 from .package import DataPackage
 from .rawhtml import mark
 from .rules import EVIDENCE_SEPARATOR, KEY_SEPARATOR
@@ -77,7 +77,7 @@ def dictionary_html(pkg: DataPackage, resource: str) -> str:
             listed = escape(" · ".join(codes.codes(pkg, table)))
             cons = ", ".join(filter(None, [cons, f'one of <a href="{prefix}data/{escape(table)}/">{escape(table)}</a>: {listed}']))
         rows.append(
-            f'<tr id="{escape(resource)}-{escape(f.name)}"><td><code>{escape(f.name)}</code></td><td>{escape(f.title)}</td>'
+            f'<tr id="{escape(resource)}-{escape(f.name)}"><td><code>{breakable(f.name)}</code></td><td>{escape(f.title)}</td>'
             f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{cons}</td><td>{escape(f.description)}</td></tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Title", "Type", "Unit", "Constraints", "Description"))
@@ -175,7 +175,7 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
 
     def row(r) -> str:
         used = ", ".join(f'<a href="../data/{escape(t)}/">{escape(t)}</a> ({n})' for t, n in sorted(cites.get(r.source_id, {}).items()))
-        return (f'<tr id="{escape(r.source_id)}"><td><code>{escape(r.source_id)}</code></td>'
+        return (f'<tr id="{escape(r.source_id)}"><td><code>{breakable(r.source_id)}</code></td>'
                 f'<td{lang_attr(r.language)}><a href="{escape(r.url)}" rel="nofollow noopener">{escape(r.title)}</a></td>'
                 f"<td>{escape(r.publisher)}</td><td>{escape(cell_text(r.published))}</td><td>{escape(r.kind)}</td>"
                 f'<td class="atlas-tier atlas-tier--{escape(r.reliability)}">{escape(r.reliability)}</td><td>{escape(r.language)}</td><td>{used}</td></tr>')
@@ -197,7 +197,14 @@ def sources_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
             + mark(f'<div class="atlas-table-wrap atlas-sources__tier" data-search-exclude style="contain-intrinsic-size: auto {len(rows) * SOURCE_ROW_PX}px">'
                    f'<table class="atlas-sources">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>") + "\n")
     # The labels are CSV text: inside an HTML paragraph on one line, Markdown never reads them as markup.
-    return f"""# Sources
+    # The tier headings are HTML, which Material's table of contents does not list: the page hides that empty
+    # sidebar, whose 12rem the eight-column tables need on a desktop.
+    return f"""---
+hide:
+  - toc
+---
+
+# Sources
 
 <p class="atlas-sources__summary">Every document the atlas cites: {len(src)} in all ({", ".join(f"{counts.get(t, 0)} of tier {escape(t)}" for t in tiers)}). {escape(reliability)}: {legend}.</p>
 
