@@ -733,6 +733,8 @@ def test_end_labels_keep_a_wrapped_label_inside_the_plot_and_follow_an_axis_belo
     # and B, above it, is lifted only as far as it must be to end a line above that (from 50 to 56).
     assert dict(zip(ends["s"], ends["label_y"])) == pytest.approx({"B": 56.0, "Long name here": 40.0})
     assert dict(zip(ends["s"], ends["label"])) == {"B": "B", "Long name here": "Long\nname\nhere"}
+    # Moved 6 px, B's label still reads as its line's; moved 40 px, the other's gets a leader back to its figure.
+    assert dict(zip(ends["s"], ends["leader"])) == {"B": False, "Long name here": True}
     below = kit.end_labels(rows.assign(v=[-50.0, 0.0]), "x", "v", "s", "s", height=100, y_max=50, room=60, y_min=-50)
     assert dict(zip(below["s"], below["label_y"])) == pytest.approx({"B": 6.0, "Long name here": -10.0})
     assert [kit.nice_min(v) for v in (-1.7, -0.4, 0.0, 3.0)] == [-2, -0.4, 0, 0]

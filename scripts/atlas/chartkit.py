@@ -188,11 +188,16 @@ def status_opacity(df: pd.DataFrame, status_labels: dict[str, str]) -> alt.Opaci
     return alt.Opacity("status_label:N", scale=alt.Scale(domain=domain, range=list(STATUS_OPACITY.values())), legend=None)
 
 
+# A label nudged further than this from its line's end (half a line) no longer reads as that line's: a leader joins them.
+LEADER_PX = TEXT_PX / 2
+
+
 def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height: int, y_max: float,
                min_gap: float = TEXT_PX + 3, room: int | None = None, y_min: float = 0,
                x_frac: dict | None = None, width: int | None = None) -> pd.DataFrame:
     """One label per series at its last figure, nudged apart so that no two overlap, and none runs below the plot
-    into the axis labels. A series that ends before another goes on (`x_frac` gives each x its place across the
+    into the axis labels; one nudged more than half a line from its figure gets a `leader` line back to it. A series
+    that ends before another goes on (`x_frac` gives each x its place across the
     plot's `width`) may write its label over that one's marks there; such a label is put above its line instead,
     ending at its last point (`place` "above-end") or, where that runs off the plot, starting at its first
     ("above-start"); if neither is clear it stays to the right.
@@ -228,6 +233,8 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
                     last.loc[i, x] = shown.loc[shown[series] == r[series]].sort_values(x)[x].iloc[0]
         right = last["place"] == "right"
         last.loc[right, "label_y"] = y_min + span * (1 - _stacked(last[right], height, min_gap) / height)
+    moved = (height * (1 - (last["label_y"] - y_min) / span) - last["px"]).abs()
+    last["leader"] = (last["place"] == "right") & (moved > LEADER_PX)
     return last
 
 

@@ -275,8 +275,11 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     width = layout.width - room - 60
     ends = kit.end_labels(shown, x, value, series, series, height, top, room=room, y_min=bottom,
                           x_frac=_x_fractions(shown[x], x_type, x_order), width=width)
-    above = {side: ends[ends["place"] == f"above-{side}"].drop(columns=[value, "place"]) for side in ("end", "start")}
-    ends = ends[ends["place"] == "right"].drop(columns=[value, "place"])  # a label's data holds its nudged height, never a figure
+    above = {side: ends[ends["place"] == f"above-{side}"].drop(columns=[value, "place", "leader"]) for side in ("end", "start")}
+    # A leader, thin and grey as annotations are, runs from a line's last figure to its label's first line, so that a
+    # label nudged away from its line (three wrapped labels stacked on a phone) still names the right one.
+    leaders = ends[ends["leader"]][[series, x, value, "label_y"]]
+    ends = ends[ends["place"] == "right"].drop(columns=[value, "place", "leader"])  # a label's data holds its nudged height, never a figure
     scale = alt.Scale(domain=x_order) if x_order else alt.Undefined
     xe = alt.X(f"{x}:{x_type}", title=None, sort=x_order or alt.Undefined, scale=scale,
                axis=x_axis or alt.Axis(labelAngle=0, labelOverlap=True))
@@ -292,6 +295,9 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
     labels = alt.Chart(kit.named(ends)).mark_text(align="left", dx=8, lineBreak="\n", fontWeight="bold", color=kit.LIGHT["text"]).encode(
         x=xe, y=y_label, text=alt.Text("label:N"))
     layers = [bridge, line, points, labels]
+    if not leaders.empty:
+        layers.insert(3, alt.Chart(kit.named(leaders)).mark_rule(strokeWidth=1, xOffset=5, x2Offset=7, color=kit.LIGHT["rule"]).encode(
+            x=xe, x2=alt.X2(x), y=y, y2=alt.Y2("label_y")))
     for side, align, dx in (("end", "right", 4), ("start", "left", -4)):  # a series that ends early, labelled above its line
         if not above[side].empty:
             layers.append(alt.Chart(kit.named(above[side])).mark_text(align=align, baseline="bottom", dx=dx, lineBreak="\n", fontWeight="bold",
