@@ -215,6 +215,18 @@ def test_a_japanese_title_on_a_phone_keeps_eight_characters_a_line_and_says_its_
         v.assert_clean()
 
 
+def test_a_note_on_a_phone_keeps_twelve_ems_and_its_table_scrolls_instead(browser, server):
+    """Squeezed to a phone's width, the Conflicts page's tables once gave each note 100 px, seventeen lines high."""
+    with Visit(browser, server, 390) as v:
+        v.page.goto(server + "/conflicts/", wait_until="load")
+        cell = v.page.locator("td.atlas-prose").first
+        cell.scroll_into_view_if_needed()
+        width, font = cell.evaluate("td => [td.getBoundingClientRect().width, parseFloat(getComputedStyle(td).fontSize)]")
+        assert width >= 12 * font - 0.5, (width, font)  # layout rounds to 1/64 px
+        assert v.page.evaluate("document.documentElement.scrollWidth") == 390  # the table's box scrolls, not the page
+        v.assert_clean()
+
+
 # For every tier's table on the Sources page: its id, its box's scroll and client widths, and each place where a
 # source id or a "Cited by" link wraps at a character other than "-" or "_" (written as "before|after").
 _SOURCE_BREAKS = """async () => {

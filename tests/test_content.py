@@ -359,6 +359,16 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
     assert doc.select_one(".md-sidebar--secondary").has_attr("hidden")
 
 
+def test_a_column_of_prose_is_marked_to_keep_its_width_and_no_other(tiny_site):
+    """A note of more than 60 characters makes its column prose, which atlas.css keeps 12em wide on a phone (a squeezed
+    table once gave a note 100 px, seventeen lines high); the short columns beside it stay as narrow as they need."""
+    table = page(tiny_site, "data/market_totals").find(id="preview").find_next("table")
+    head = [th.get_text(strip=True) for th in table.select("thead th")]
+    marked = {head[i] for tr in table.select("tbody tr") for i, td in enumerate(tr.find_all("td")) if "atlas-prose" in td.get("class", [])}
+    assert marked == {"Notes"}
+    assert all("atlas-prose" in tr.find_all("td")[head.index("Notes")].get("class", []) for tr in table.select("tbody tr"))
+
+
 def test_data_dictionary_lists_type_unit_constraints_and_enum_values(tiny_site):
     head, rows = table_rows(page(tiny_site, "data/sales").select_one("table.atlas-dictionary"))
     assert head == ["Name", "Title", "Type", "Unit", "Constraints", "Description"]

@@ -232,6 +232,10 @@ def lang_attr(language) -> str:
     return f' lang="{escape(cell_text(language))}"' if cell_text(language) else ""
 
 
+# A column whose text runs longer than this is prose (notes, titles): atlas.css keeps it wide enough to read.
+PROSE_CHARS = 60
+
+
 def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, headers: list[str] | None = None) -> str:
     fields = {f.name: f for f in pkg.fields(resource)}
     if headers:  # a chart's table names its own columns (from the fields its declaration maps them to)
@@ -241,6 +245,7 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
             f'<th scope="col" title="{escape(fields[c].description)}">{escape(fields[c].label)}</th>' if c in fields else f"<th scope=\"col\">{escape(c)}</th>"
             for c in df.columns
         )
+    prose = {c for c in df.columns if df[c].map(lambda v: len(cell_text(v))).max() > PROSE_CHARS} if len(df) else set()
     body = []
     for rec in df.itertuples(index=False):
         cells = []
@@ -250,7 +255,8 @@ def table_html(pkg: DataPackage, resource: str, df: pd.DataFrame, prefix: str, h
                 text = f'<a href="{prefix}sources/#{text}">{breakable(cell_text(value))}</a>'
             numeric = col in fields and fields[col].type in ("integer", "number", "year")
             lang = lang_attr(rec.language) if col == "title" and "language" in df.columns else ""
-            cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td{lang}>{text}</td>")
+            wide = ' class="atlas-prose"' if col in prose else ""
+            cells.append(f'<td class="atlas-num">{text}</td>' if numeric else f"<td{wide}{lang}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     # Rows of data stay out of the search index: it is loaded on every page, and must not grow with the data.
     return mark(f'<div class="atlas-table-wrap" data-search-exclude><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
