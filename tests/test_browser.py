@@ -227,6 +227,21 @@ def test_a_note_on_a_phone_keeps_twelve_ems_and_its_table_scrolls_instead(browse
         v.assert_clean()
 
 
+def test_a_narrow_table_on_a_desktop_fits_its_box_and_keeps_its_descriptions_readable_on_a_phone(browser, server):
+    """Material wraps a plain table in a box reaching 16 px past the column, which made every table on the Data page
+    scroll sideways on a desktop; and on a phone each table's description was squeezed to 100 px."""
+    with Visit(browser, server, 1280) as v:
+        v.page.goto(server + "/data/", wait_until="load")
+        boxes = v.page.evaluate("[...document.querySelectorAll('.atlas-table-wrap')].map(w => w.scrollWidth - w.clientWidth)")
+        assert boxes == [0, 0]  # the fact tables and the code tables
+        v.assert_clean()
+    with Visit(browser, server, 390) as v:
+        v.page.goto(server + "/data/", wait_until="load")
+        widths = v.page.evaluate("[...document.querySelectorAll('td.atlas-prose')].map(td => td.getBoundingClientRect().width / parseFloat(getComputedStyle(td).fontSize))")
+        assert widths and min(widths) >= 12 - 0.05, widths
+        v.assert_clean()
+
+
 # For every tier's table on the Sources page: its id, its box's scroll and client widths, and each place where a
 # source id or a "Cited by" link wraps at a character other than "-" or "_" (written as "before|after").
 _SOURCE_BREAKS = """async () => {

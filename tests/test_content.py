@@ -367,6 +367,11 @@ def test_a_column_of_prose_is_marked_to_keep_its_width_and_no_other(tiny_site):
     marked = {head[i] for tr in table.select("tbody tr") for i, td in enumerate(tr.find_all("td")) if "atlas-prose" in td.get("class", [])}
     assert marked == {"Notes"}
     assert all("atlas-prose" in tr.find_all("td")[head.index("Notes")].get("class", []) for tr in table.select("tbody tr"))
+    # the hand-built tables mark their descriptions so: the data dictionary's and the Data page's list of tables
+    for doc, selector in ((page(tiny_site, "data/sales"), "table.atlas-dictionary"), (page(tiny_site, "data"), "table")):
+        rows = doc.select_one(selector).select("tbody tr")
+        assert rows and [[i for i, td in enumerate(tr.find_all("td")) if "atlas-prose" in td.get("class", [])] for tr in rows] == \
+            [[len(tr.find_all("td")) - 1] for tr in rows]
 
 
 def test_data_dictionary_lists_type_unit_constraints_and_enum_values(tiny_site):

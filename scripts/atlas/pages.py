@@ -78,7 +78,7 @@ def dictionary_html(pkg: DataPackage, resource: str) -> str:
             cons = ", ".join(filter(None, [cons, f'one of <a href="{prefix}data/{escape(table)}/">{escape(table)}</a>: {listed}']))
         rows.append(
             f'<tr id="{escape(resource)}-{escape(f.name)}"><td><code>{breakable(f.name)}</code></td><td>{escape(f.title)}</td>'
-            f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{cons}</td><td>{escape(f.description)}</td></tr>"
+            f"<td>{escape(f.type)}</td><td>{escape(f.unit or '')}</td><td>{cons}</td><td class=\"atlas-prose\">{escape(f.description)}</td></tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Name", "Title", "Type", "Unit", "Constraints", "Description"))
     return mark(f'<div class="atlas-table-wrap"><table class="atlas-dictionary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
@@ -132,7 +132,7 @@ def data_index_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     def rows(names) -> str:
         return "\n".join(
             f'<tr><td><a href="{escape(r)}/">{escape(pkg.resources[r].get("title", r))}</a></td><td>{len(tables[r])}</td>'
-            f'<td><a href="latest/{escape(r)}.csv" download>{escape(r)}.csv</a></td><td>{escape(pkg.resources[r].get("description", ""))}</td></tr>'
+            f'<td><a href="latest/{escape(r)}.csv" download>{escape(r)}.csv</a></td><td class="atlas-prose">{escape(pkg.resources[r].get("description", ""))}</td></tr>'
             for r in names)
 
     head = ('<thead><tr><th scope="col">Table</th><th scope="col">Rows</th><th scope="col">Download</th>'
