@@ -229,7 +229,8 @@ def test_a_note_on_a_phone_keeps_twelve_ems_and_its_table_scrolls_instead(browse
 
 def test_a_narrow_table_on_a_desktop_fits_its_box_and_keeps_its_descriptions_readable_on_a_phone(browser, server):
     """Material wraps a plain table in a box reaching 16 px past the column, which made every table on the Data page
-    scroll sideways on a desktop; and on a phone each table's description was squeezed to 100 px."""
+    scroll sideways on a desktop; and on a phone its 5rem headers pushed each table's description, squeezed to 100 px,
+    off the screen."""
     with Visit(browser, server, 1280) as v:
         v.page.goto(server + "/data/", wait_until="load")
         boxes = v.page.evaluate("[...document.querySelectorAll('.atlas-table-wrap')].map(w => w.scrollWidth - w.clientWidth)")
@@ -239,6 +240,10 @@ def test_a_narrow_table_on_a_desktop_fits_its_box_and_keeps_its_descriptions_rea
         v.page.goto(server + "/data/", wait_until="load")
         widths = v.page.evaluate("[...document.querySelectorAll('td.atlas-prose')].map(td => td.getBoundingClientRect().width / parseFloat(getComputedStyle(td).fontSize))")
         assert widths and min(widths) >= 12 - 0.05, widths
+        # the first description starts on screen, with at least 6em of it in view before the box scrolls
+        shown = v.page.evaluate("""(() => { const td = document.querySelector('td.atlas-prose');
+            return (td.closest('.atlas-table-wrap').getBoundingClientRect().right - td.getBoundingClientRect().left) / parseFloat(getComputedStyle(td).fontSize); })()""")
+        assert shown >= 6, shown
         v.assert_clean()
 
 
