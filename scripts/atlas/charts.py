@@ -263,7 +263,7 @@ def _series_colours(names: list[str], makers: dict[str, str] | None = None) -> a
 
 # --- lines with direct labels: the shared drawing of every chart over time ---------------------------------
 def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x: str, x_type: str, value: str, series: str,
-           colours: alt.Scale, height: int, fmt: str = kit.COMPACT, x_axis: alt.Axis | None = None, events=None,
+           colours: alt.Scale, height: int, fmt: str = kit.COMPACT, x_axis: alt.Axis | None = None,
            tooltip=None, y_title: str | None = None, x_order: list[str] | None = None) -> alt.LayerChart:
     """One line per series, broken where a period has no figure (a faint dotted line bridges the gap, so
     the reader sees that a figure is missing, not that it fell), labelled at its end; a figure that is not
@@ -302,8 +302,6 @@ def _lines(data: Data, df: pd.DataFrame, layout: kit.Layout, *, resource: str, x
         if not above[side].empty:
             layers.append(alt.Chart(kit.named(above[side])).mark_text(align=align, baseline="bottom", dx=dx, lineBreak="\n", fontWeight="bold",
                                                                        color=kit.LIGHT["text"]).encode(x=xe, y=y_label, text=alt.Text("label:N")))
-    if events is not None:
-        layers += kit.annotation_layers(events, "date", x_type)
     return kit.sized(alt.layer(*layers), width=width, height=height)
 
 
