@@ -216,7 +216,7 @@ def test_a_japanese_title_on_a_phone_keeps_eight_characters_a_line_and_says_its_
 
 
 def test_a_note_on_a_phone_keeps_twelve_ems_and_its_table_scrolls_instead(browser, server):
-    """Squeezed to a phone's width, the Conflicts page's tables once gave each note 100 px, seventeen lines high."""
+    """Squeezed to a phone's width, the Conflicts page's tables once gave each note 100 px, nineteen lines high."""
     with Visit(browser, server, 390) as v:
         v.page.goto(server + "/conflicts/", wait_until="load")
         cell = v.page.locator("td.atlas-prose").first

@@ -361,7 +361,7 @@ def test_sources_page_lists_what_sources_csv_holds_and_who_cites_it(tiny_site):
 
 def test_a_column_of_prose_is_marked_to_keep_its_width_and_no_other(tiny_site):
     """A note of more than 60 characters makes its column prose, which atlas.css keeps 12em wide on a phone (a squeezed
-    table once gave a note 100 px, seventeen lines high); the short columns beside it stay as narrow as they need."""
+    table once gave a note 100 px, nineteen lines high); the short columns beside it stay as narrow as they need."""
     table = page(tiny_site, "data/market_totals").find(id="preview").find_next("table")
     head = [th.get_text(strip=True) for th in table.select("thead th")]
     marked = {head[i] for tr in table.select("tbody tr") for i, td in enumerate(tr.find_all("td")) if "atlas-prose" in td.get("class", [])}
