@@ -207,18 +207,25 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
     if last.empty:
         return last.assign(label_y=[], place=[])
     span = y_max - y_min
-    last["px"] = height * (1 - (last[y].astype(float) - y_min) / span)
+
+    def to_px(value):  # a figure's height in pixels from the plot's top
+        return height * (1 - (value - y_min) / span)
+
+    def to_value(px):
+        return y_min + span * (1 - px / height)
+
+    last["px"] = to_px(last[y].astype(float))
     last["label"] = [wrap_label(s, room) if room else s for s in last[label]]
     last = last.sort_values("px")
     last["place"] = "right"
-    last["label_y"] = y_min + span * (1 - _stacked(last, height, min_gap) / height)
+    last["label_y"] = to_value(_stacked(last, height, min_gap))
     if x_frac and width:
         shown = df.dropna(subset=[y])
         marks = pd.DataFrame({"series": shown[series], "x": [x_frac.get(v, math.nan) * width for v in shown[x]],
-                              "px": height * (1 - (shown[y].astype(float) - y_min) / span)}).dropna()
+                              "px": to_px(shown[y].astype(float))}).dropna()
         for i, r in last.iterrows():
             own, others = marks[marks["series"] == r[series]], marks[marks["series"] != r[series]]
-            label_px = height * (1 - (r["label_y"] - y_min) / span)
+            label_px = to_px(r["label_y"])
             end = own["x"].max()
             w, tall = _box(r["label"], min_gap)
             if not _hits(others, end + 8, end + 8 + w, label_px - min_gap / 2, label_px - min_gap / 2 + tall):
@@ -228,12 +235,12 @@ def end_labels(df: pd.DataFrame, x: str, y: str, series: str, label: str, height
                 anchor, bottom, text = above
                 tall = _box(text, min_gap)[1]
                 # Vega writes extra lines below the first even on a bottom baseline, so the first is lifted over them.
-                last.loc[i, ["place", "label_y", "label"]] = [f"above-{anchor}", y_min + span * (1 - (bottom - tall + min_gap) / height), text]
+                last.loc[i, ["place", "label_y", "label"]] = [f"above-{anchor}", to_value(bottom - tall + min_gap), text]
                 if anchor == "start":
                     last.loc[i, x] = shown.loc[shown[series] == r[series]].sort_values(x)[x].iloc[0]
         right = last["place"] == "right"
-        last.loc[right, "label_y"] = y_min + span * (1 - _stacked(last[right], height, min_gap) / height)
-    moved = (height * (1 - (last["label_y"] - y_min) / span) - last["px"]).abs()
+        last.loc[right, "label_y"] = to_value(_stacked(last[right], height, min_gap))
+    moved = (to_px(last["label_y"]) - last["px"]).abs()
     last["leader"] = (last["place"] == "right") & (moved > LEADER_PX)
     return last
 
