@@ -515,9 +515,9 @@ STORY = {
 def test_story_page_shows_every_claim_with_its_verdict_and_exactly_its_evidence_rows(tiny_site):
     doc = page(tiny_site, "story")
     sections = doc.select("article section.atlas-claim")
-    assert [s["id"] for s in sections] == list(STORY)
+    assert [s.h2["id"] for s in sections] == list(STORY)
     for section in sections:
-        claim, kind, verdict, reason, notes, evidence, source = STORY[section["id"]]
+        claim, kind, verdict, reason, notes, evidence, source = STORY[section.h2["id"]]
         assert section.h2.get_text(strip=True) == claim
         assert section.h2.find("b") is None
         assert section.select_one(".atlas-claim__meta").get_text(" ", strip=True) == f"{kind} · verdict: {verdict} · as of 2026-12-01"
@@ -535,6 +535,19 @@ def test_story_page_shows_every_claim_with_its_verdict_and_exactly_its_evidence_
     assert links == {"../sources/#fx-news", "../sources/#fx-maker-release"}
     summary = doc.select_one(".atlas-story__summary").get_text(" ", strip=True)
     assert summary.startswith("3 claims: 1 holds, 1 reported and not confirmed, 1 not checkable.")
+
+
+def test_story_page_lists_its_claims_in_its_table_of_contents_as_text(tiny_site):
+    """Its claims are marked HTML, which Markdown's toc never reads: the hook lists them (it was an empty column)."""
+    doc = page(tiny_site, "story")
+    toc = doc.select_one("nav.md-nav--secondary[aria-label='Table of contents']")
+    links = toc.select("a.md-nav__link")
+    assert [(a["href"], a.get_text(" ", strip=True)) for a in links] == [(f"#{cid}", claim) for cid, (claim, *_) in STORY.items()]
+    assert toc.find("b") is None
+    # A page with Markdown headings of its own keeps exactly those.
+    own = page(tiny_site, "methodology").select_one("nav.md-nav--secondary[aria-label='Table of contents']")
+    hrefs = [a["href"] for a in own.select("a.md-nav__link")]
+    assert hrefs[:2] == ["#sources-and-tiers", "#status-of-a-figure"] and not set(hrefs) & {f"#{cid}" for cid in STORY}
 
 
 def test_story_page_claim_reviews_parse_as_one_json_ld_with_one_review_per_claim(tiny_site):

@@ -46,3 +46,13 @@ def test_a_table_kept_out_of_search_is_out_of_the_page_until_it_is_rendered():
     read = markdown.markdown(f"{mark(TABLE)}\n\n{mark(figure)}\n", extensions=["md_in_html", ext])
     assert "<tr>" not in read and read.startswith("<!--atlas:deferred:") and figure in read
     assert ext.restore(read) == f"{TABLE}\n\n{figure}"
+
+
+def test_the_marked_h2_headings_with_an_id_are_listed_for_each_page_alone():
+    raw = RawHtml()
+    first = mark('<section>\n<h2 class="c" id="one">A &amp; <b>B</b></h2>\n<h3 id="sub">no</h3>\n<h2>no id</h2>\n'
+                 '<h2 id="two">\nC</h2>\n</section>')
+    md(f"# Page\n\n## Markdown's own\n\n{first}\n", raw)
+    assert raw.headings == [("one", "A &amp; <b>B</b>"), ("two", "\nC")]
+    md("# Next page\n\nNo marked block.\n", raw)
+    assert raw.headings == []

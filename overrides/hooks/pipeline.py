@@ -29,6 +29,7 @@ except ImportError:  # `mkdocs build` run as is, at the repository's root
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, file_sort_key  # noqa: E402
+from mkdocs.structure.toc import AnchorLink  # noqa: E402
 
 from atlas.chart_pool import chart_pool  # noqa: E402
 from atlas.package import DataPackage  # noqa: E402
@@ -86,6 +87,15 @@ def on_files(files, config):
     ours = {f.src_uri for f in found}
     kept = [f for f in files if not _inside(f, docs) and f.src_uri not in ours]  # a page's file wins over the theme's
     return Files(found + kept)
+
+
+def on_page_content(html, page, config, files):
+    # A generated page built of marked HTML (the story's claims) has no Markdown heading but its title, so its table
+    # of contents was empty: its marked headings are listed there instead, their text as escaped as on the page.
+    toc = page.toc.items
+    if len(toc) == 1 and not toc[0].children:
+        toc[0].children = [AnchorLink(title, anchor, 2) for anchor, title in _state["raw"].headings]
+    return html
 
 
 def on_post_page(output, page, config):

@@ -334,8 +334,8 @@ def story_page(pkg: DataPackage, tables: dict[str, pd.DataFrame]) -> str:
     for c in claims.itertuples(index=False):
         cid = escape(cell_text(c.claim_id))
         verdict = cell_text(c.verdict)
-        section = [f'<section class="atlas-claim" id="{cid}">',
-                  f'<h2 class="atlas-claim__text">{escape(cell_text(c.claim))}</h2>',
+        section = ['<section class="atlas-claim">',
+                  f'<h2 class="atlas-claim__text" id="{cid}">{escape(cell_text(c.claim))}</h2>',
                   f'<p class="atlas-claim__meta"><span class="atlas-claim__kind">{escape(cell_text(c.kind))}</span> · '
                   f'verdict: <strong class="{escape(verdict_class(verdict))}">{escape(verdict)}</strong> · '
                   f'as of <time datetime="{escape(cell_text(c.verdict_date))}">{escape(cell_text(c.verdict_date))}</time></p>',

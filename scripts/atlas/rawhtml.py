@@ -9,6 +9,9 @@ A marked block whose first tag carries `data-search-exclude` (a table of data ro
 MkDocs has rendered it (`RawHtml.restore`, in the hook's on_post_page): Material's search plugin would otherwise
 parse every one of its rows to learn that it must leave them out of the index. The index is the same either way.
 
+The `<h2 id=…>` headings of the marked blocks are listed (`RawHtml.headings`, each page's own), since Markdown's
+toc extension never reads stashed HTML: the hook puts them in the table of contents of a page that has no other.
+
 CSV text never reaches a mark: it is escaped before it is written, so `<!--` from a cell arrives as `&lt;!--`.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from markdown.preprocessors import Preprocessor
 START, END = "<!--atlas:raw-->", "<!--/atlas:raw-->"
 _MARK = re.compile(f"({re.escape(START)}|{re.escape(END)})")
 _DEFERRED = re.compile(r"<!--atlas:deferred:([0-9a-f]{24})-->")
+_HEADING = re.compile(r'<h2\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 
 
 def mark(html: str) -> str:
@@ -30,11 +34,13 @@ def mark(html: str) -> str:
 
 
 class _Stash(Preprocessor):
-    def __init__(self, md, deferred: dict[str, str]):
+    def __init__(self, md, deferred: dict[str, str], headings: list[tuple[str, str]]):
         super().__init__(md)
         self.deferred = deferred
+        self.headings = headings
 
     def _store(self, html: str) -> str:
+        self.headings.extend(_HEADING.findall(html))
         if "data-search-exclude" in html[:html.find(">") + 1]:
             key = hashlib.sha256(html.encode()).hexdigest()[:24]
             self.deferred[key] = html
@@ -42,6 +48,7 @@ class _Stash(Preprocessor):
         return self.md.htmlStash.store(html + "\n")
 
     def run(self, lines: list[str]) -> list[str]:
+        self.headings.clear()  # one Markdown instance per page: what is listed is this page's
         text = "\n".join(lines)
         if START not in text:
             return lines
@@ -75,10 +82,11 @@ class RawHtml(Extension):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.deferred: dict[str, str] = {}  # key -> the HTML of a block kept out of the page until it is rendered
+        self.headings: list[tuple[str, str]] = []  # (id, inner HTML) of the last page's marked <h2 id=…>, in order
 
     def extendMarkdown(self, md) -> None:
         # After whitespace is normalised (30), before Markdown looks for raw HTML blocks (20).
-        md.preprocessors.register(_Stash(md, self.deferred), "atlas_raw_html", 25)
+        md.preprocessors.register(_Stash(md, self.deferred, self.headings), "atlas_raw_html", 25)
 
     def restore(self, html: str) -> str:
         """A rendered page with its deferred blocks put back."""
